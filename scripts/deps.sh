@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# opendots - DDoS Open Threat Signaling
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Installs the Debian 12 packages that the build, the tests and the fuzzers
+# need.  Idempotent: packages already installed are left alone, and apt-get
+# runs only if something is missing.  Needs root for that case.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential		# gcc, make, libc headers
+	cmake
+	ninja-build
+	pkg-config
+	clang			# ASan/UBSan build and libFuzzer targets
+	libclang-rt-14-dev	# clang's sanitizer and libFuzzer runtimes
+	llvm			# llvm-symbolizer, for readable sanitizer traces
+	libcbor-dev		# libdots: CBOR (signal channel)
+	libjansson-dev		# libdots: JSON (data channel)
+	libcmocka-dev		# unit tests
+	libyang2-tools		# yanglint, checks vectors against the YANG modules
+	python3			# test and demo helpers
+	xxd			# hex dumps of CBOR vectors
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	if [ "$status" != "install ok installed" ]; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#PACKAGES[@]} packages installed"
+	exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: must run as root to install packages" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
