@@ -27,6 +27,7 @@ enum dots_msg_role {
 	DOTS_ROLE_MITIGATION_CREATED,	/* 2.01/2.04 answer to a PUT */
 	DOTS_ROLE_MITIGATION_STATUS,	/* GET answer or notification */
 	DOTS_ROLE_MITIGATION_CONFLICT,	/* 4.09 body */
+	DOTS_ROLE_FILTER_FAILURE,	/* 5.03 body of RFC 9133 */
 	DOTS_ROLE_CONFIG_REQUEST,	/* PUT /config (client) */
 	DOTS_ROLE_CONFIG_RESPONSE,	/* GET /config answer */
 	DOTS_ROLE_HEARTBEAT,		/* PUT /hb, either direction */

@@ -33,6 +33,7 @@ static const struct {
 	{ "created", DOTS_ROLE_MITIGATION_CREATED },
 	{ "status", DOTS_ROLE_MITIGATION_STATUS },
 	{ "conflict", DOTS_ROLE_MITIGATION_CONFLICT },
+	{ "filter-failure", DOTS_ROLE_FILTER_FAILURE },
 	{ "config-request", DOTS_ROLE_CONFIG_REQUEST },
 	{ "config-response", DOTS_ROLE_CONFIG_RESPONSE },
 	{ "heartbeat", DOTS_ROLE_HEARTBEAT },

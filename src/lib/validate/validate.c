@@ -206,6 +206,13 @@ check_answer_scope(struct vctx *v, const struct dots_scope *s)
 	if (!(s->present & DOTS_SCOPE_MID))
 		return field_error(v, DOTS_EMISSING, "mid", "the server must "
 		    "return mid");
+	if (v->role == DOTS_ROLE_FILTER_FAILURE) {
+		if (s->n_acl_list == 0)
+			return field_error(v, DOTS_EMISSING, "acl-list", "a "
+			    "failed filter update names the ACLs that failed "
+			    "(RFC 9133 section 3.2.1)");
+		return DOTS_OK;
+	}
 	if (!(s->present & DOTS_SCOPE_LIFETIME))
 		return field_error(v, DOTS_EMISSING, "lifetime", "the server "
 		    "must return the (remaining) lifetime");
