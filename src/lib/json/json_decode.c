@@ -125,6 +125,11 @@ read_scalar(struct jdec *j, const struct schema_node *n, void *slot,
 
 	switch (n->vtype) {
 	case VT_UINT:
+		if (json_is_string(v) && (n->flags & SF_JSON_STRING_OK)) {
+			dec_warn(&j->d, "%s should be a JSON number (RFC 7951)",
+			    n->name);
+			return read_uint64_string(j, n, slot, v);
+		}
 		if (!json_is_integer(v))
 			return wrong_type(j, "an integer", v);
 		i = json_integer_value(v);

@@ -58,6 +58,7 @@ enum schema_vtype {
 #define SF_FORBIDDEN		0x02	/* in the key table, never in a body */
 #define SF_RANGE_PAIR		0x04	/* children: lower, upper (upper >= lower) */
 #define SF_DEFAULT_TRUE		0x08	/* boolean leaf with YANG default true */
+#define SF_JSON_STRING_OK	0x10	/* uint also read from a JSON string */
 
 struct schema_node {
 	const char			*name;

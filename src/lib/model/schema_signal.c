@@ -184,9 +184,10 @@ static const struct schema_node conflict_children[] = {
 	ENUM_LEAF("conflict-cause", DOTS_KEY_CONFLICT_CAUSE, MOD_INHERIT,
 	    struct dots_conflict_info, conflict_cause, DOTS_CONFLICT_CAUSE,
 	    conflict_cause_labels),
-	UINT_LEAF("retry-timer", DOTS_KEY_RETRY_TIMER, MOD_INHERIT,
-	    struct dots_conflict_info, retry_timer, DOTS_CONFLICT_RETRY, 0,
-	    UINT32_MAX),
+	/* RFC 9132 Table 5 prints its JSON type as String */
+	{ LEAF("retry-timer", DOTS_KEY_RETRY_TIMER, MOD_INHERIT, VT_UINT,
+	    struct dots_conflict_info, retry_timer, DOTS_CONFLICT_RETRY),
+	  .min = 0, .max = UINT32_MAX, .flags = SF_JSON_STRING_OK },
 	CONTAINER("conflict-scope", DOTS_KEY_CONFLICT_SCOPE, MOD_INHERIT,
 	    struct dots_conflict_info, conflict_scope,
 	    conflict_scope_children),
