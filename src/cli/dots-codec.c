@@ -48,7 +48,7 @@ struct opts {
 	int		role;		/* 0: none */
 };
 
-static void
+static _Noreturn void
 usage(void)
 {
 	size_t i;
@@ -267,7 +267,6 @@ find_role(const char *name)
 			return (int)roles[i].role;
 	fprintf(stderr, "dots-codec: unknown role '%s'\n", name);
 	usage();
-	return 0;
 }
 
 int
