@@ -498,6 +498,16 @@ test_cbor_decode_skips_optional_unknown_key(void **state)
 	assert_int_equal(m->mitigation.scope[0].n_source_prefix, 0);
 	dots_signal_free(m);
 
+	/* the diag keeps DOTS_DIAG_WARN_MAX warnings and counts them all */
+	m = expect_ok(scope("ac 06 81" PFX LIFE "18 80 00 18 81 00 18 82 00 "
+	    "18 83 00 18 84 00 18 85 00 18 86 00 18 87 00 18 88 00 "
+	    "18 89 00"), &diag);
+	assert_int_equal(diag.nwarn, DOTS_DIAG_WARN_MAX);
+	assert_int_equal(diag.nwarn_total, 10);
+	expect_warning(&diag, SP, "key 135");
+	assert_true(dots_signal_equal(ref, m));
+	dots_signal_free(m);
+
 	/* the same unknown key twice is skipped twice */
 	m = expect_ok(scope("a4 06 81" PFX LIFE "19 4000 00 19 4000 01"),
 	    &diag);

@@ -832,6 +832,37 @@ test_json_decode_rejects_too_big(void **state)
 	    DOTS_ETOOBIG, SP "/alias-name/0", "longer than 255");
 }
 
+/* YANG string lengths count characters (RFC 7950 9.4.4), not bytes. */
+static void
+test_json_decode_length_counts_characters(void **state)
+{
+	struct dots_signal *m;
+	struct dots_diag diag;
+	char name[2 * 64 + 1];
+	unsigned i;
+
+	(void)state;
+	/*
+	 * Library bug: store_string() in schema.c (and the cap in
+	 * cbor_decode.c read_string()) compare max_len with the byte
+	 * length, so an acl-name of 40 'e-acute' (80 bytes; ACL names are
+	 * "length 1..64" in ietf-access-control-list) is refused with
+	 * "longer than 64 characters".  Fix: after check_utf8(), count code
+	 * points (bytes that are not 10xxxxxx) against max_len, and let the
+	 * CBOR reader accept up to 4 * max_len bytes.  Remove this skip()
+	 * once fixed.
+	 */
+	skip();
+	for (i = 0; i < 64; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[2 * 64] = '\0';
+	m = expect_ok(scope(PFX "," LIFE ",'ietf-dots-signal-control:"
+	    "acl-list':[{'acl-name':'%s'}]", name), &diag);
+	assert_int_equal(strlen(m->mitigation.scope[0].acl_list[0].acl_name),
+	    128);
+	dots_signal_free(m);
+}
+
 static void
 test_json_decode_rejects_large_body(void **state)
 {
@@ -886,6 +917,7 @@ main(void)
 		cmocka_unit_test(test_json_decode_rejects_empty),
 		cmocka_unit_test(test_json_decode_rejects_uri_path_members),
 		cmocka_unit_test(test_json_decode_rejects_too_big),
+		cmocka_unit_test(test_json_decode_length_counts_characters),
 		cmocka_unit_test(test_json_decode_rejects_large_body),
 	};
 
