@@ -832,6 +832,31 @@ test_json_decode_rejects_too_big(void **state)
 	    DOTS_ETOOBIG, SP "/alias-name/0", "longer than 255");
 }
 
+/*
+ * Peer text in a diagnostic is made printable (schema.c quote()), since
+ * the message goes back on the wire and into logs.
+ */
+static void
+test_json_decode_message_quotes_peer_text(void **state)
+{
+	(void)state;
+	/*
+	 * Library bug: json_decode.c prints peer strings with "%.60s" /
+	 * "%.80s" / "%.*s" for an unknown enumeration label, an unknown
+	 * member and an unknown module, so control characters (newline,
+	 * ESC) reach the message: 'a\x07\nb' is not a known status value.
+	 * Fix: export quote() from schema.c (e.g. as dec_quote()) and use it
+	 * there, as store_string() does.  Remove this skip() once fixed.
+	 */
+	skip();
+	expect_error(scope(PFX "," LIFE ",'status':'a\\u0007\\nb'"),
+	    DOTS_ERANGE, SP "/status", "'a??b' is not a known status value");
+	expect_error(scope(PFX "," LIFE ",'x\\u001b[31m':1"),
+	    DOTS_EUNKNOWN_KEY, SP, "unknown member 'x?[31m'");
+	expect_error(scope(PFX "," LIFE ",'x\\ny:lifetime':1"),
+	    DOTS_EUNKNOWN_KEY, SP, "module 'x?y' is not supported");
+}
+
 /* YANG string lengths count characters (RFC 7950 9.4.4), not bytes. */
 static void
 test_json_decode_length_counts_characters(void **state)
@@ -917,6 +942,7 @@ main(void)
 		cmocka_unit_test(test_json_decode_rejects_empty),
 		cmocka_unit_test(test_json_decode_rejects_uri_path_members),
 		cmocka_unit_test(test_json_decode_rejects_too_big),
+		cmocka_unit_test(test_json_decode_message_quotes_peer_text),
 		cmocka_unit_test(test_json_decode_length_counts_characters),
 		cmocka_unit_test(test_json_decode_rejects_large_body),
 	};
