@@ -260,15 +260,6 @@ static void
 test_validate_request_rejects_mapped_special_prefix(void **state)
 {
 	(void)state;
-	/*
-	 * Library gap: special_prefixes[] in validate.c lists only native
-	 * ranges, so "::ffff:127.0.0.1/128", "::ffff:224.0.0.1/128" and
-	 * "::ffff:0.0.0.0/96" (all of IPv4) pass.  Fix: add
-	 * "::ffff:127.0.0.0/104" (loopback), "::ffff:224.0.0.0/100"
-	 * (multicast) and "::ffff:255.255.255.255/128" (broadcast).
-	 * Remove this skip() once fixed.
-	 */
-	skip();
 	expect_invalid(SCOPE("'target-prefix':['::ffff:127.0.0.1/128'],"
 	    LIFE), DOTS_ROLE_MITIGATION_REQUEST, DOTS_EVALUE,
 	    SP "/target-prefix/0", "loopback");

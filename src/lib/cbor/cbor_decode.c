@@ -42,6 +42,17 @@ next(struct cdec *c, struct cr_item *it)
 	return DOTS_OK;
 }
 
+/* An item where RFC 8949 3.2.1 allows no break code. */
+static int
+next_item(struct cdec *c, struct cr_item *it)
+{
+	int ret = next(c, it);
+
+	if (ret == DOTS_OK && it->type == CR_BREAK)
+		return malformed(c);
+	return ret;
+}
+
 static int
 wrong_type(struct cdec *c, const char *want, const struct cr_item *got)
 {
@@ -56,7 +67,7 @@ read_int(struct cdec *c, int64_t *v)
 	struct cr_item it;
 	int ret;
 
-	if ((ret = next(c, &it)) != DOTS_OK)
+	if ((ret = next_item(c, &it)) != DOTS_OK)
 		return ret;
 	if (it.type == CR_UINT && it.val <= INT64_MAX) {
 		*v = (int64_t)it.val;
@@ -80,7 +91,7 @@ read_decimal(struct cdec *c, const struct schema_node *n, void *slot)
 	int64_t e, m;
 	int ret;
 
-	if ((ret = next(c, &arr)) != DOTS_OK)
+	if ((ret = next_item(c, &arr)) != DOTS_OK)
 		return ret;
 	if (!((arr.type == CR_ARRAY && arr.val == 2) ||
 	    arr.type == CR_ARRAY_INDEF))
@@ -120,13 +131,16 @@ read_string(struct cdec *c, const struct schema_node *n, void *slot,
     const struct cr_item *head)
 {
 	char text[TEXT_MAX + 1];
-	size_t cap = n->max_len ? n->max_len : 64, len;
+	size_t cap = n->max_len ? 4 * (size_t)n->max_len : 64, len;
 	int ret;
 
+	/* max_len counts characters; UTF-8 takes up to 4 bytes each */
+	if (cap > TEXT_MAX)
+		cap = TEXT_MAX;
 	ret = cr_text(&c->r, head, text, cap, &len);
 	if (ret == -2)
-		return dec_error(&c->d, DOTS_ETOOBIG, "longer than %zu "
-		    "characters", cap);
+		return dec_error(&c->d, DOTS_ETOOBIG, "longer than %u "
+		    "characters", n->max_len ? n->max_len : 64);
 	if (ret != 0)
 		return malformed(c);
 	return store_string(&c->d, n, slot, text, len);
@@ -150,13 +164,16 @@ read_scalar(struct cdec *c, const struct schema_node *n, void *slot,
 			return wrong_type(c, "an unsigned integer", head);
 		return store_uint(&c->d, n, slot, head->val);
 	case VT_LIFETIME:
-		if (head->type == CR_UINT)
+		if (head->type == CR_UINT && head->val <= INT64_MAX)
 			return store_lifetime(&c->d, n, slot,
-			    head->val > UINT32_MAX ? INT64_MAX :
 			    (int64_t)head->val);
-		if (head->type == CR_NEGINT)
+		if (head->type == CR_NEGINT && head->val < INT64_MAX)
 			return store_lifetime(&c->d, n, slot,
-			    head->val > 0 ? INT64_MIN : -1);
+			    -1 - (int64_t)head->val);
+		if (head->type == CR_UINT || head->type == CR_NEGINT)
+			return dec_error(&c->d, DOTS_ERANGE, "out of range: "
+			    "a lifetime is -1 (indefinite) or 0..4294967295 "
+			    "seconds");
 		return wrong_type(c, "an integer", head);
 	case VT_BOOL:
 		if (head->type != CR_BOOL)
@@ -197,7 +214,7 @@ read_array(struct cdec *c, const struct schema_node *n, void *base,
 			return ret;
 		for (i = 0; i < head->val; i++) {
 			path_index(&c->d.path, (long)i);
-			if ((ret = next(c, &it)) != DOTS_OK)
+			if ((ret = next_item(c, &it)) != DOTS_OK)
 				return ret;
 			slot = (char *)node_array(n, base) + i * n->elem_size;
 			if ((ret = read_entry(c, n, slot, &it)) != DOTS_OK)
@@ -231,7 +248,7 @@ read_child(struct cdec *c, const struct schema_node *n, void *base)
 	struct cr_item head;
 	int ret;
 
-	if ((ret = next(c, &head)) != DOTS_OK)
+	if ((ret = next_item(c, &head)) != DOTS_OK)
 		return ret;
 	switch (n->kind) {
 	case SN_CONTAINER:
@@ -255,7 +272,7 @@ read_member(struct cdec *c, const struct schema_node *n, void *base,
 	unsigned idx;
 	int ret;
 
-	if ((ret = next(c, &key)) != DOTS_OK)
+	if ((ret = next_item(c, &key)) != DOTS_OK)
 		return ret;
 	if (key.type != CR_UINT)
 		return dec_error(&c->d, DOTS_ETYPE, "map keys must be unsigned "

@@ -121,6 +121,7 @@ read_scalar(struct jdec *j, const struct schema_node *n, void *slot,
     const json_t *v)
 {
 	json_int_t i;
+	char q[64];
 	int e;
 
 	switch (n->vtype) {
@@ -151,8 +152,10 @@ read_scalar(struct jdec *j, const struct schema_node *n, void *slot,
 			return wrong_type(j, "an enumeration label (string)", v);
 		e = enum_value(n, json_string_value(v), json_string_length(v));
 		if (e < 0)
-			return dec_error(&j->d, DOTS_ERANGE, "'%.60s' is not a "
-			    "known %s value", json_string_value(v), n->name);
+			return dec_error(&j->d, DOTS_ERANGE, "'%s' is not a "
+			    "known %s value", dec_quote(q, sizeof(q),
+			    json_string_value(v), json_string_length(v)),
+			    n->name);
 		return store_uint(&j->d, n, slot, (uint64_t)e);
 	case VT_BOOL:
 		if (!json_is_boolean(v))
@@ -221,6 +224,7 @@ resolve_member(struct jdec *j, const struct schema_node *n, const char *key,
 {
 	const char *colon = strchr(key, ':'), *name = key;
 	const struct schema_node *c;
+	char q[88], qm[48];
 	int qual = -1;
 	unsigned eff;
 
@@ -228,14 +232,16 @@ resolve_member(struct jdec *j, const struct schema_node *n, const char *key,
 		qual = module_index(key, (size_t)(colon - key));
 		if (qual < 0)
 			return dec_error(&j->d, DOTS_EUNKNOWN_KEY, "unknown "
-			    "member '%.80s': module '%.*s' is not supported",
-			    key, (int)(colon - key), key);
+			    "member '%s': module '%s' is not supported",
+			    dec_quote(q, sizeof(q), key, strlen(key)),
+			    dec_quote(qm, sizeof(qm), key,
+			    (size_t)(colon - key)));
 		name = colon + 1;
 	}
 	c = schema_child_by_name(n, name, strlen(name));
 	if (c == NULL)
 		return dec_error(&j->d, DOTS_EUNKNOWN_KEY, "unknown member "
-		    "'%.80s'", key);
+		    "'%s'", dec_quote(q, sizeof(q), key, strlen(key)));
 	eff = c->module == MOD_INHERIT ? mod : c->module;
 	if (qual >= 0 && (unsigned)qual != eff)
 		return dec_error(&j->d, DOTS_EUNKNOWN_KEY, "'%s' is not "
@@ -322,6 +328,7 @@ decode_root(struct jdec *j, json_t *doc)
 	size_t plen = strlen(prefix), i;
 	const struct schema_node *root = NULL;
 	json_t *v = NULL;
+	char q[88];
 	int ret;
 
 	if (!json_is_object(doc) || json_object_size(doc) != 1)
@@ -338,7 +345,7 @@ decode_root(struct jdec *j, json_t *doc)
 			root = &schema_signal_roots[i];
 	if (root == NULL)
 		return dec_error(&j->d, DOTS_EUNKNOWN_KEY, "unknown message "
-		    "type '%.80s'", key);
+		    "type '%s'", dec_quote(q, sizeof(q), key, strlen(key)));
 	if (name == key)
 		return dec_error(&j->d, DOTS_EUNKNOWN_KEY, "top-level member "
 		    "must be written '%s:%s' (RFC 7951 section 4)", prefix,

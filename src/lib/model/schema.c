@@ -95,8 +95,8 @@ dec_warn(struct schema_dec *d, const char *fmt, ...)
 }
 
 /* Peer text made safe and short for a diagnostic. */
-static const char *
-quote(char *buf, size_t len, const char *s, size_t slen)
+const char *
+dec_quote(char *buf, size_t len, const char *s, size_t slen)
 {
 	size_t i, o = 0, max = len - 4;
 
@@ -262,7 +262,7 @@ store_prefix(struct schema_dec *d, void *slot, const char *s, size_t len)
 	    (memcpy(tmp, s, len), tmp[len] = '\0',
 	    dots_prefix_parse(tmp, slot, &host_bits) != DOTS_OK))
 		return dec_error(d, DOTS_EVALUE, "'%s' is not an IP prefix "
-		    "(address/length)", quote(q, sizeof(q), s, len));
+		    "(address/length)", dec_quote(q, sizeof(q), s, len));
 	if (host_bits) {
 		dots_prefix_format(slot, canon, sizeof(canon));
 		dec_warn(d, "'%s' has host bits set; read as its canonical "
@@ -282,12 +282,12 @@ store_ipaddr(struct schema_dec *d, void *slot, const char *s, size_t len)
 	tmp[len] = '\0';
 	if (strchr(tmp, '%') != NULL)
 		return dec_error(d, DOTS_EVALUE, "'%s': zoned addresses are "
-		    "not supported", quote(q, sizeof(q), s, len));
+		    "not supported", dec_quote(q, sizeof(q), s, len));
 	if (dots_ipaddr_parse(tmp, slot) == DOTS_OK)
 		return DOTS_OK;
 bad:
 	return dec_error(d, DOTS_EVALUE, "'%s' is not an IP address",
-	    quote(q, sizeof(q), s, len));
+	    dec_quote(q, sizeof(q), s, len));
 }
 
 int
@@ -313,17 +313,24 @@ store_string(struct schema_dec *d, const struct schema_node *n, void *slot,
 	default:
 		return dec_error(d, DOTS_ETYPE, "a string is not valid here");
 	}
-	if (len > n->max_len)
-		return dec_error(d, DOTS_ETOOBIG, "'%s' is longer than %u "
-		    "characters", quote(q, sizeof(q), s, len), n->max_len);
 	why = check_utf8(s, len);
+	if (why == NULL) {
+		size_t i, nchar = 0;
+
+		for (i = 0; i < len; i++)
+			nchar += ((unsigned char)s[i] & 0xc0) != 0x80;
+		if (nchar > n->max_len)
+			return dec_error(d, DOTS_ETOOBIG, "'%s' is longer "
+			    "than %u characters",
+			    dec_quote(q, sizeof(q), s, len), n->max_len);
+	}
 	if (why == NULL && n->vtype == VT_DOMAIN)
 		why = check_domain_name(s, len);
 	if (why == NULL && n->vtype == VT_URI)
 		why = check_uri(s, len);
 	if (why != NULL)
 		return dec_error(d, DOTS_EVALUE, "'%s' %s",
-		    quote(q, sizeof(q), s, len), why);
+		    dec_quote(q, sizeof(q), s, len), why);
 	copy = arena_strndup(&d->msg->arena, s, len);
 	if (copy == NULL)
 		return dec_error(d, DOTS_ENOMEM, "out of memory");

@@ -112,6 +112,7 @@ void	 path_index(struct schema_path *p, long index);
 void	 path_pop(struct schema_path *p);
 int	 dec_error(struct schema_dec *d, int err, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+const char *dec_quote(char *buf, size_t len, const char *s, size_t slen);
 void	 dec_warn(struct schema_dec *d, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -46,7 +46,8 @@ static bool
 id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("-_.~=:+", c) != NULL;
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("-_.~=:+", c) != NULL);
 }
 
 static int
@@ -178,8 +179,8 @@ dots_uri_parse(const char *const *segs, const size_t *lens, size_t nsegs,
 			return uri_error(diag, i, "segment too long");
 		if (uri->resource == DOTS_RES_HB ||
 		    uri->resource == DOTS_RES_REDIRECT)
-			return uri_error(diag, i, "/%s takes no parameters",
-			    segs[2]);
+			return uri_error(diag, i, "/%.*s takes no parameters",
+			    (int)lens[2], segs[2]);
 		ret = parse_param(uri, diag, i, segs[i], lens[i], &order);
 		if (ret != DOTS_OK)
 			return ret;

@@ -61,6 +61,9 @@ static const struct {
 	{ "255.255.255.255/32", "broadcast" },
 	{ "::1/128", "loopback" },
 	{ "ff00::/8", "multicast" },
+	{ "::ffff:127.0.0.0/104", "loopback" },
+	{ "::ffff:224.0.0.0/100", "multicast" },
+	{ "::ffff:255.255.255.255/128", "broadcast" },
 };
 
 static int
