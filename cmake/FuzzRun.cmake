@@ -24,8 +24,15 @@ if(IS_DIRECTORY "${SEED}")
 	file(COPY "${SEED}/" DESTINATION "${WORK}/corpus")
 endif()
 
+# A dictionary of member names and keys, if the target has one.
+set(_dict_arg)
+if(DEFINED DICT AND EXISTS "${DICT}")
+	set(_dict_arg "-dict=${DICT}")
+endif()
+
 execute_process(
 	COMMAND "${FUZZER}"
+	    ${_dict_arg}
 	    -max_total_time=${SECONDS}
 	    -timeout=10
 	    -rss_limit_mb=2048

@@ -85,7 +85,11 @@ for entry in "${entries[@]}"; do
 
 	echo "=== fuzz_$entry: ${seconds}s ==="
 	rc=0
-	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	dict=()
+	if [ -f "fuzz/dict/$entry.dict" ]; then
+		dict=(-dict="$PWD/fuzz/dict/$entry.dict")
+	fi
+	"$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
 	    "$work/corpus" 2>&1 | tee "$work/log" || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" |
