@@ -7,7 +7,6 @@
  * containment and overlap.
  */
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <dots/error.h>
@@ -89,35 +88,75 @@ dots_ipaddr_parse(const char *s, struct dots_ipaddr *a)
 	return parse_addr(s, strlen(s), &a->family, a->addr);
 }
 
-int
-dots_ipaddr_format(const struct dots_ipaddr *a, char *buf, size_t len)
+/* Decimal digits of @p v at @p out; returns the end. */
+static char *
+put_dec(char *out, unsigned v)
 {
-	int af = a->family == DOTS_AF_INET4 ? AF_INET : AF_INET6;
+	char tmp[3];
+	int n = 0;
 
-	if (a->family != DOTS_AF_INET4 && a->family != DOTS_AF_INET6)
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*out++ = tmp[--n];
+	return out;
+}
+
+/*
+ * IPv4 by hand: inet_ntop goes through sprintf, which made formatting the
+ * larger part of encoding a typical request.
+ */
+static int
+format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len)
+{
+	char *o = buf;
+	int i;
+
+	if (family == DOTS_AF_INET4) {
+		if (len < 16)
+			return DOTS_ENOSPC;
+		for (i = 0; i < 4; i++) {
+			o = put_dec(o, addr[i]);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return DOTS_OK;
+	}
+	if (family != DOTS_AF_INET6)
 		return DOTS_EINVAL;
-	if (inet_ntop(af, a->addr, buf, (socklen_t)len) == NULL)
+	if (inet_ntop(AF_INET6, addr, buf, (socklen_t)len) == NULL)
 		return DOTS_ENOSPC;
 	return DOTS_OK;
 }
 
 int
+dots_ipaddr_format(const struct dots_ipaddr *a, char *buf, size_t len)
+{
+	return format_addr(a->family, a->addr, buf, len);
+}
+
+int
 dots_prefix_format(const struct dots_prefix *p, char *buf, size_t len)
 {
-	struct dots_ipaddr a;
 	size_t n;
+	char *o;
 	int ret;
 
-	if (p->length > family_bits(p->family))
+	if ((p->family != DOTS_AF_INET4 && p->family != DOTS_AF_INET6) ||
+	    p->length > family_bits(p->family))
 		return DOTS_EINVAL;
-	a.family = p->family;
-	memcpy(a.addr, p->addr, sizeof(a.addr));
-	ret = dots_ipaddr_format(&a, buf, len);
+	ret = format_addr(p->family, p->addr, buf, len);
 	if (ret != DOTS_OK)
 		return ret;
 	n = strlen(buf);
-	if ((size_t)snprintf(buf + n, len - n, "/%u", p->length) >= len - n)
+	/* '/', up to 3 digits, NUL */
+	if (len - n < 2u + (p->length >= 100) + (p->length >= 10) + 1u)
 		return DOTS_ENOSPC;
+	o = buf + n;
+	*o++ = '/';
+	o = put_dec(o, p->length);
+	*o = '\0';
 	return DOTS_OK;
 }
 
