@@ -277,7 +277,7 @@ struct dots_arena {
 	size_t			 left;
 	size_t			 used;		/* bytes handed out */
 	size_t			 limit;		/* 0: none */
-	unsigned char		 first[1024] __attribute__((aligned(16)));
+	_Alignas(16) unsigned char first[1024];
 };
 
 struct dots_signal {

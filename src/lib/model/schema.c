@@ -258,17 +258,21 @@ store_prefix(struct schema_dec *d, void *slot, const char *s, size_t len)
 	char tmp[64], q[48], canon[64];
 	bool host_bits;
 
-	if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL ||
-	    (memcpy(tmp, s, len), tmp[len] = '\0',
-	    dots_prefix_parse(tmp, slot, &host_bits) != DOTS_OK))
-		return dec_error(d, DOTS_EVALUE, "'%s' is not an IP prefix "
-		    "(address/length)", dec_quote(q, sizeof(q), s, len));
+	if (len >= sizeof(tmp) || memchr(s, '\0', len) != NULL)
+		goto bad;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	if (dots_prefix_parse(tmp, slot, &host_bits) != DOTS_OK)
+		goto bad;
 	if (host_bits) {
 		dots_prefix_format(slot, canon, sizeof(canon));
 		dec_warn(d, "'%s' has host bits set; read as its canonical "
 		    "form %s", tmp, canon);
 	}
 	return DOTS_OK;
+bad:
+	return dec_error(d, DOTS_EVALUE, "'%s' is not an IP prefix "
+	    "(address/length)", dec_quote(q, sizeof(q), s, len));
 }
 
 static int
