@@ -27,6 +27,8 @@
 #include <dots/error.h>
 #include <dots/model.h>
 
+#include "expect_diag.h"
+
 #define SP		"mitigation-scope/scope/0"
 #define HEX_MAX		8192
 
@@ -147,25 +149,6 @@ static void
 put_text(const char *s)
 {
 	put_hex(tx(s));
-}
-
-static void
-check_error(const char *what, int ret, struct dots_signal *m,
-    const struct dots_diag *diag, int err, const char *path,
-    const char *word)
-{
-	if (ret != err)
-		fail_msg("%s: got %s (%s: %s), want %s", what,
-		    dots_err_name(ret), diag->error.path, diag->error.msg,
-		    dots_err_name(err));
-	assert_null(m);
-	assert_int_equal(diag->err, err);
-	if (strcmp(diag->error.path, path) != 0)
-		fail_msg("%s: path '%s', want '%s' (%s)", what,
-		    diag->error.path, path, diag->error.msg);
-	if (strstr(diag->error.msg, word) == NULL)
-		fail_msg("%s: message '%s' lacks '%s'", what, diag->error.msg,
-		    word);
 }
 
 static void

@@ -31,6 +31,7 @@
 #define LEN_URI		2048
 
 #define NCHILD(t)	(uint8_t)(sizeof(t) / sizeof((t)[0]))
+#define LABEL_OF(t, v)	((v) < NCHILD(t) ? (t)[v] : NULL)
 #define FSIZE(st, f)	(uint8_t)sizeof(((st *)0)->f)
 
 /* A scalar leaf. */
@@ -376,35 +377,31 @@ schema_kind_for_root(const struct schema_node *n)
 const char *
 dots_status_name(unsigned v)
 {
-	return v < NCHILD(status_labels) ? status_labels[v] : NULL;
+	return LABEL_OF(status_labels, v);
 }
 
 const char *
 dots_conflict_status_name(unsigned v)
 {
-	return v < NCHILD(conflict_status_labels) ?
-	    conflict_status_labels[v] : NULL;
+	return LABEL_OF(conflict_status_labels, v);
 }
 
 const char *
 dots_conflict_cause_name(unsigned v)
 {
-	return v < NCHILD(conflict_cause_labels) ?
-	    conflict_cause_labels[v] : NULL;
+	return LABEL_OF(conflict_cause_labels, v);
 }
 
 const char *
 dots_attack_status_name(unsigned v)
 {
-	return v < NCHILD(attack_status_labels) ?
-	    attack_status_labels[v] : NULL;
+	return LABEL_OF(attack_status_labels, v);
 }
 
 const char *
 dots_activation_type_name(unsigned v)
 {
-	return v < NCHILD(activation_type_labels) ?
-	    activation_type_labels[v] : NULL;
+	return LABEL_OF(activation_type_labels, v);
 }
 
 const char *
