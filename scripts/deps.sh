@@ -19,6 +19,8 @@ PACKAGES=(
 	libjansson-dev		# libdots: JSON (data channel)
 	libcmocka-dev		# unit tests
 	libyang2-tools		# yanglint, checks vectors against the YANG modules
+	libyang2-dev		# libyang API: interop tests (tests/interop), data channel
+	libpcre2-dev		# pcre2.h, included by libyang's tree_schema.h
 	python3			# test and demo helpers
 	xxd			# hex dumps of CBOR vectors
 )
