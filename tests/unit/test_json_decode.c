@@ -406,9 +406,14 @@ test_json_decode_uint64_string(void **state)
 	expect_mitigation_start("1507818434", 1507818434);
 	expect_mitigation_start("18446744073709551615", UINT64_MAX);
 
-	expect_error(scope(PFX "," LIFE ",'mitigation-start':'0123'"),
+	/* RFC 7950 lexical forms: optional '+', leading zeros */
+	expect_mitigation_start("0123", 123);
+	expect_mitigation_start("00", 0);
+	expect_mitigation_start("+1", 1);
+
+	expect_error(scope(PFX "," LIFE ",'mitigation-start':'+'"),
 	    DOTS_EVALUE, SP "/mitigation-start", "decimal digits");
-	expect_error(scope(PFX "," LIFE ",'mitigation-start':'00'"),
+	expect_error(scope(PFX "," LIFE ",'mitigation-start':'++1'"),
 	    DOTS_EVALUE, SP "/mitigation-start", "decimal digits");
 	expect_error(scope(PFX "," LIFE ",'mitigation-start':'12a'"),
 	    DOTS_EVALUE, SP "/mitigation-start", "decimal digits");
@@ -427,8 +432,8 @@ test_json_decode_uint64_string(void **state)
 	    "'99999999999999999999'"), DOTS_ERANGE, SP "/bps-dropped",
 	    "exceeds the uint64 range");
 	expect_error(scope(PFX "," LIFE ",'bps-dropped':"
-	    "'100000000000000000000'"), DOTS_EVALUE, SP "/bps-dropped",
-	    "decimal digits");
+	    "'100000000000000000000'"), DOTS_ERANGE, SP "/bps-dropped",
+	    "exceeds the uint64 range");
 }
 
 static void
@@ -460,6 +465,8 @@ test_json_decode_decimal64(void **state)
 	expect_ack_timeout("0.01", 1);
 	expect_ack_timeout("0", 0);
 	expect_ack_timeout("1000000000.00", 100000000000LL);
+	expect_ack_timeout("+2.00", 200);
+	expect_ack_timeout("02.50", 250);
 
 	expect_error(ACK_TIMEOUT("'2.005'"), DOTS_ERANGE, ACK_PATH,
 	    "more than 2 fraction digits");

@@ -56,21 +56,26 @@ wrong_type(struct jdec *j, const char *want, const json_t *got)
 	    json_type_name(got));
 }
 
-/* RFC 7951 uint64: a string of decimal digits. */
+/*
+ * RFC 7951 uint64: a string in the lexical form of RFC 7950 section 9.2.1,
+ * i.e. decimal digits with an optional "+"; leading zeros are allowed.
+ */
 static int
 read_uint64_string(struct jdec *j, const struct schema_node *n, void *slot,
     const json_t *v)
 {
 	const char *s = json_string_value(v);
-	size_t len = json_string_length(v), i;
+	size_t len = json_string_length(v), i = 0;
 	uint64_t x = 0;
 
-	if (len == 0 || len > 20)
+	if (len > 0 && s[0] == '+')
+		i++;
+	if (i == len || len > 64)
 		goto bad;
-	for (i = 0; i < len; i++) {
+	for (; i < len; i++) {
 		unsigned dgt = (unsigned)(s[i] - '0');
 
-		if (dgt > 9 || (i == 0 && dgt == 0 && len > 1))
+		if (dgt > 9)
 			goto bad;
 		if (x > (UINT64_MAX - dgt) / 10)
 			return dec_error(&j->d, DOTS_ERANGE, "'%s' exceeds the "
@@ -94,6 +99,8 @@ read_dec2_string(struct jdec *j, const struct schema_node *n, void *slot,
 
 	if (len > 0 && s[0] == '-')
 		return dec_error(&j->d, DOTS_ERANGE, "must not be negative");
+	if (len > 0 && s[0] == '+')	/* RFC 7950 section 9.3.1 */
+		i++;
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ip++) {
 		if (x > (INT64_MAX / 100 - 9) / 10)
 			return dec_error(&j->d, DOTS_ERANGE, "is too large");
