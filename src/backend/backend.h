@@ -1,0 +1,107 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The mitigator interface: how the server hands accepted mitigations to
+ * whatever enforces them (a log, a script, BGP Flowspec, an upstream DOTS
+ * server) and hears back how it went.
+ *
+ * Everything is asynchronous: apply() and withdraw() only start the work
+ * and return at once; the backend reports the outcome later, from its
+ * poll() or fd handling, through the report callback.  A backend may refuse
+ * at once (capacity, unsupported scope) by returning an error from apply().
+ * All calls happen on the server's single event loop thread.
+ */
+#ifndef DOTS_BACKEND_H
+#define DOTS_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dots/model.h>
+
+struct backend;
+
+/* One mitigation as the backend sees it.  Borrowed for the call only. */
+struct be_mitigation {
+	uint64_t		 id;	/* server-wide, stable across restarts */
+	const char		*cuid;
+	const char		*client;	/* configured client name */
+	uint32_t		 mid;
+	const struct dots_scope	*scope;	/* targets, ports, sources, acl-list */
+	int64_t			 lifetime;	/* granted, seconds or -1 */
+};
+
+enum be_state {
+	BE_PENDING = 1,		/* being set up */
+	BE_ACTIVE,		/* enforced */
+	BE_FAILED,		/* could not be enforced (reason says why) */
+	BE_WITHDRAWN		/* no longer enforced */
+};
+
+#define BE_STATS_VALID	0x1u	/* the counters below are meaningful */
+
+struct be_report {
+	uint64_t	id;
+	enum be_state	state;
+	unsigned	flags;
+	uint64_t	bytes_dropped;
+	uint64_t	pkts_dropped;
+	uint64_t	bps_dropped;
+	uint64_t	pps_dropped;
+	char		reason[160];	/* for BE_FAILED, shown to the client */
+};
+
+typedef void (*be_report_fn)(void *arg, const struct be_report *r);
+
+/* Key/value settings of one "mitigator" block of the configuration. */
+struct be_setting {
+	const char	*key;
+	const char	*value;
+};
+
+struct be_ops {
+	const char	*name;
+	/* @return 0 or a negative errno; @p err gets a sentence on failure */
+	int	(*init)(struct backend *be, const struct be_setting *settings,
+		    size_t nsettings, char *err, size_t errlen);
+	/* Start enforcing.  @return 0 (outcome reported later) or -errno. */
+	int	(*apply)(struct backend *be, const struct be_mitigation *m);
+	/* Stop enforcing @p id.  Reports BE_WITHDRAWN when done. */
+	int	(*withdraw)(struct backend *be, uint64_t id);
+	/* Called every loop turn and at least once a second. */
+	void	(*poll)(struct backend *be);
+	void	(*free)(struct backend *be);
+};
+
+struct backend {
+	const struct be_ops	*ops;
+	char			 name[64];	/* instance name from the config */
+	be_report_fn		 report;
+	void			*report_arg;
+	unsigned		 capacity;	/* max active mitigations, 0: none */
+	unsigned		 active;
+	void			*priv;		/* backend's own state */
+};
+
+/* backend.c */
+
+/** Find the ops of a backend type ("log", "exec", ...), or NULL. */
+const struct be_ops	*be_lookup(const char *type);
+/** Create and initialise an instance.  **new**, free with be_free(). */
+struct backend		*be_new(const char *type, const char *name,
+			    const struct be_setting *settings,
+			    size_t nsettings, be_report_fn report, void *arg,
+			    char *err, size_t errlen);
+void			 be_free(struct backend *be);
+/** Helper for backends: deliver a report to the server. */
+void			 be_emit(struct backend *be, const struct be_report *r);
+
+/** The scope as JSON for external tools (exec backend, logs). **new** */
+char			*be_mitigation_json(const struct be_mitigation *m);
+
+extern const struct be_ops be_log_ops;
+extern const struct be_ops be_exec_ops;
+
+#endif /* DOTS_BACKEND_H */
