@@ -1,0 +1,96 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * dotsd internals shared by the signal-channel glue (sig_*.c) and main.c.
+ */
+#ifndef DOTS_DOTSD_H
+#define DOTS_DOTSD_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <coap3/coap.h>
+
+#include <dots/model.h>
+#include <dots/validate.h>
+
+#include "mit.h"
+#include "store.h"
+
+#define DOTSD_CUID_LEN	22	/* RFC 9132 section 4.4.1.1 */
+
+/* Session-configuration values this server offers (RFC 9132 4.5). */
+struct sig_limits {
+	struct dots_config_set	mitigating;	/* current/min/max set */
+	struct dots_config_set	idle;
+};
+
+struct dotsd_client {
+	struct mit_client	 mc;		/* engine view: domain, limits */
+	char			 identity[160];	/* "cn:NAME" or "spki:CUID" */
+	/* negotiated session configuration (RFC 9132 4.5.2) */
+	bool			 has_config;
+	uint32_t		 sid;
+	struct dots_signal_config config;
+	int			 sessions;	/* live (D)TLS sessions */
+};
+
+/* Per (D)TLS session, hung on coap_session_set_app_data(). */
+struct sig_session {
+	struct dotsd_client	*client;
+	char			 cuid[DOTSD_CUID_LEN + 1];	/* from the cert */
+};
+
+struct dotsd {
+	coap_context_t		*ctx;
+	struct store		*store;
+	struct mit_engine	*engine;
+	struct dotsd_client	*clients;
+	size_t			 nclients;
+	struct sig_limits	 limits;
+	/* resources to delete after the current loop turn */
+	coap_resource_t		**doomed;
+	size_t			 ndoomed, capdoomed;
+};
+
+/* sig_tls.c */
+int	sig_tls_setup(struct dotsd *d, const char *ca_file,
+	    const char *cert_file, const char *key_file, char *err,
+	    size_t errlen);
+int	sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid,
+	    size_t cuidlen);
+struct sig_session *sig_session_of(coap_session_t *s);
+void	sig_session_event(struct dotsd *d, coap_session_t *s,
+	    coap_event_t ev);
+
+/* sig_mitigate.c */
+int	sig_mitigate_init(struct dotsd *d);
+void	sig_mitigation_changed(void *arg, const struct mitigation *m,
+	    bool removed);
+void	sig_flush_doomed(struct dotsd *d);
+
+/* sig_config.c */
+int	sig_config_init(struct dotsd *d);
+void	sig_config_handle(coap_resource_t *r, coap_session_t *s,
+	    const coap_pdu_t *req, const coap_string_t *query,
+	    coap_pdu_t *resp);
+void	sig_limits_default(struct sig_limits *l);
+
+/* sig_hb.c */
+int	sig_hb_init(struct dotsd *d);
+void	sig_hb_handle(coap_resource_t *r, coap_session_t *s,
+	    const coap_pdu_t *req, const coap_string_t *query,
+	    coap_pdu_t *resp);
+
+/* sig_util.c */
+void	sig_reply_error(coap_pdu_t *resp, int code, const char *diag);
+int	sig_reply_body(coap_pdu_t *resp, int code,
+	    const struct dots_signal *body);
+int	sig_request_body(const coap_pdu_t *req, coap_pdu_t *resp,
+	    struct dots_signal **out);
+int	sig_uri_of(const coap_pdu_t *req, struct dots_uri *uri,
+	    char *err, size_t errlen);
+struct dotsd *sig_dotsd(coap_session_t *s);
+
+#endif /* DOTS_DOTSD_H */

@@ -1,0 +1,127 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The mitigation engine of dotsd: the RFC 9132 life cycle of mitigation
+ * requests, independent of CoAP.  The CoAP glue (sig_*.c) decodes and
+ * validates a request, calls mit_put()/mit_get()/mit_delete() with the
+ * client's identity, and turns the result into a response.  The engine
+ * authorizes scopes against the client's domain, applies the mid ordering
+ * and overlap rules, keeps lifetimes, drives the mitigators and writes
+ * every change to the store.
+ */
+#ifndef DOTS_MIT_H
+#define DOTS_MIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <dots/model.h>
+
+#include "backend.h"
+#include "store.h"
+
+#define MIT_ID_MAX	64
+#define MIT_NAME_MAX	64
+
+/* A configured client: who it is and what it may ask for. */
+struct mit_client {
+	char			 name[MIT_NAME_MAX];
+	struct dots_prefix	*prefixes;	/* its domain */
+	size_t			 nprefixes;
+	char			**fqdns;
+	size_t			 nfqdns;
+	unsigned		 max_mitigations;
+	unsigned		 max_rate;	/* requests per second */
+	struct backend		*backend;
+	/* runtime */
+	double			 tokens;	/* rate limiter bucket */
+	time_t			 tokens_at;
+	time_t			 last_heard;	/* any traffic, for session loss */
+	bool			 signal_lost;
+};
+
+struct mitigation {
+	struct mitigation	*next;
+	uint64_t		 id;
+	struct mit_client	*client;
+	char			 cuid[MIT_ID_MAX + 1];
+	char			 cdid[MIT_ID_MAX + 1];
+	uint32_t		 mid;
+	struct dots_signal	*req;		/* one scope, as requested */
+	uint8_t			 status;	/* enum dots_status */
+	bool			 trigger;
+	bool			 applied;	/* handed to the backend */
+	int64_t			 lifetime;	/* granted */
+	time_t			 created;
+	time_t			 expires;	/* 0: never */
+	time_t			 started;	/* 0: not yet */
+	time_t			 terminating_until; /* grace period end */
+	uint8_t			 attack_status;	/* last efficacy update */
+	struct be_report	 stats;
+};
+
+/* What happened to a request: the CoAP answer the glue sends. */
+struct mit_result {
+	int			 code;		/* 201, 204, 400, 401, ... */
+	char			 diag[256];	/* text for 4.xx/5.xx */
+	struct dots_signal	*body;		/* **new** CBOR body or NULL */
+	uint32_t		 max_age;	/* for 5.03, 0: none */
+	bool			 no_response;	/* silently ignored */
+};
+
+struct mit_engine;
+
+/* Called when a mitigation changes, for Observe notifications. */
+typedef void (*mit_change_fn)(void *arg, const struct mitigation *m,
+    bool removed);
+
+struct mit_params {
+	int			 abt_seconds;	/* active-but-terminating */
+	int64_t			 max_lifetime;	/* 0: no limit */
+};
+
+struct mit_engine	*mit_engine_new(struct store *st,
+			    const struct mit_params *p, mit_change_fn cb,
+			    void *cb_arg);
+void			 mit_engine_free(struct mit_engine *e);
+/* Reload mitigations from the store and re-drive the backends. */
+int			 mit_engine_restore(struct mit_engine *e,
+			    struct mit_client *(*find)(void *, const char *),
+			    void *find_arg, time_t now);
+
+/* The request as the glue passes it; all pointers borrowed. */
+struct mit_request {
+	struct mit_client	*client;
+	const char		*cuid;
+	const char		*cdid;		/* NULL if none */
+	uint32_t		 mid;
+	bool			 efficacy;	/* If-Match present */
+	const struct dots_signal *msg;		/* decoded and validated */
+	time_t			 now;
+};
+
+void	mit_put(struct mit_engine *e, const struct mit_request *r,
+	    struct mit_result *res);
+void	mit_get(struct mit_engine *e, struct mit_client *cl, const char *cuid,
+	    bool one, uint32_t mid, char filter, time_t now,
+	    struct mit_result *res);
+void	mit_delete(struct mit_engine *e, struct mit_client *cl,
+	    const char *cuid, uint32_t mid, time_t now, struct mit_result *res);
+
+/* Timers: lifetimes, grace periods, session loss.  Call once a second. */
+void	mit_tick(struct mit_engine *e, time_t now);
+/* Every mitigation of a client whose signal channel is gone. */
+void	mit_signal_lost(struct mit_engine *e, struct mit_client *cl,
+	    time_t now);
+/* Backend outcome (registered as the backends' report callback). */
+void	mit_backend_report(void *arg, const struct be_report *r);
+
+const struct mitigation *mit_find(struct mit_engine *e, const char *cuid,
+	    uint32_t mid);
+unsigned mit_count(struct mit_engine *e, const struct mit_client *cl);
+
+void	mit_result_clear(struct mit_result *res);
+
+#endif /* DOTS_MIT_H */

@@ -1,0 +1,233 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * dotsd's event loop.  One thread: libcoap's I/O (DTLS and TLS
+ * endpoints), the mitigators' poll, the once-a-second timers (lifetimes,
+ * grace periods, loss of a client's signal channel), and the store.  Each
+ * turn is one store transaction, so everything the turn changed reaches
+ * the disk with a single commit.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dotsd.h"
+#include "log.h"
+#include "server.h"
+
+#define TURN_MS		200	/* longest wait, so timers stay on time */
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+static int
+on_event(coap_session_t *s, const coap_event_t ev)
+{
+	struct dotsd *d = sig_dotsd(s);
+
+	if (d != NULL)
+		sig_session_event(d, s, ev);
+	return 0;
+}
+
+static void
+coap_to_log(coap_log_t level, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	while (n > 0 && msg[n - 1] == '\n')
+		n--;
+	if (level <= LOG_ERR)
+		log_errx("coap: %.*s", (int)n, msg);
+	else if (level <= LOG_WARNING)
+		log_warnx("coap: %.*s", (int)n, msg);
+	else
+		log_debug("coap: %.*s", (int)n, msg);
+}
+
+static int
+add_endpoints(struct dotsd *d, const struct dotsd_settings *set)
+{
+	coap_address_t addr;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < set->nlisten; i++) {
+		coap_address_init(&addr);
+		memcpy(&addr.addr, &set->listen[i].ss, set->listen[i].len);
+		addr.size = set->listen[i].len;
+		if (set->dtls && coap_new_endpoint(d->ctx, &addr,
+		    COAP_PROTO_DTLS) != NULL)
+			n++;
+		if (set->tls && coap_new_endpoint(d->ctx, &addr,
+		    COAP_PROTO_TLS) != NULL)
+			n++;
+	}
+	return n > 0 ? 0 : -1;
+}
+
+static struct mit_client *
+find_client(void *arg, const char *name)
+{
+	struct dotsd *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->nclients; i++)
+		if (strcmp(d->clients[i].mc.name, name) == 0)
+			return &d->clients[i].mc;
+	return NULL;
+}
+
+/* No traffic for missing-hb-allowed heartbeat intervals: signal lost. */
+static void
+check_signal_loss(struct dotsd *d, time_t now)
+{
+	const struct dots_config_set *lim = &d->limits.mitigating;
+	size_t i;
+
+	for (i = 0; i < d->nclients; i++) {
+		struct dotsd_client *cl = &d->clients[i];
+		const struct dots_config_set *cs = &cl->config.mitigating_config;
+		int64_t hb = lim->heartbeat_interval.current_value;
+		int64_t miss = lim->missing_hb_allowed.current_value;
+
+		if (cl->has_config && (cs->heartbeat_interval.present &
+		    DOTS_CFG_CURRENT))
+			hb = cs->heartbeat_interval.current_value;
+		if (cl->has_config && (cs->missing_hb_allowed.present &
+		    DOTS_CFG_CURRENT))
+			miss = cs->missing_hb_allowed.current_value;
+		if (hb == 0 || cl->mc.last_heard == 0 || cl->mc.signal_lost)
+			continue;
+		if (now - cl->mc.last_heard > hb * miss) {
+			log_warnx("client %s: no traffic for %llds, signal "
+			    "channel lost", cl->mc.name,
+			    (long long)(now - cl->mc.last_heard));
+			cl->mc.signal_lost = true;
+			mit_signal_lost(d->engine, &cl->mc, now);
+		}
+	}
+}
+
+int
+dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
+{
+	struct sigaction sa;
+	time_t last_tick = 0, now;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	while (!stop_requested) {
+		if (reload_requested) {
+			reload_requested = 0;
+			if (set->reload != NULL)
+				set->reload(d, set->reload_arg);
+		}
+		store_begin(d->store);
+		coap_io_process(d->ctx, TURN_MS);
+		for (i = 0; i < set->nbackends; i++)
+			if (set->backends[i]->ops->poll != NULL)
+				set->backends[i]->ops->poll(set->backends[i]);
+		now = time(NULL);
+		if (now != last_tick) {
+			mit_tick(d->engine, now);
+			check_signal_loss(d, now);
+			last_tick = now;
+		}
+		if (store_commit(d->store) != 0)
+			log_warnx("store: commit failed: %s",
+			    store_errmsg(d->store));
+		sig_flush_doomed(d);
+	}
+	log_info("shutting down");
+	return 0;
+}
+
+int
+dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
+    size_t errlen)
+{
+	struct mit_params mp = {
+		.abt_seconds = set->abt_seconds,
+		.max_lifetime = set->max_lifetime,
+	};
+
+	coap_startup();
+	coap_set_log_handler(coap_to_log);
+	coap_set_log_level(LOG_WARNING);
+	if (!coap_dtls_is_supported()) {
+		snprintf(err, errlen, "libcoap was built without DTLS");
+		return -1;
+	}
+	d->ctx = coap_new_context(NULL);
+	if (d->ctx == NULL) {
+		snprintf(err, errlen, "cannot create the CoAP context");
+		return -1;
+	}
+	coap_set_app_data(d->ctx, d);
+	coap_context_set_block_mode(d->ctx, COAP_BLOCK_USE_LIBCOAP |
+	    COAP_BLOCK_SINGLE_BODY);
+	if (set->max_sessions)
+		coap_context_set_max_idle_sessions(d->ctx, set->max_sessions);
+	if (set->max_handshakes)
+		coap_context_set_max_handshake_sessions(d->ctx,
+		    set->max_handshakes);
+	coap_register_event_handler(d->ctx, on_event);
+	if (sig_tls_setup(d, set->ca_file, set->cert_file, set->key_file,
+	    err, errlen) != 0)
+		return -1;
+	if (add_endpoints(d, set) != 0) {
+		snprintf(err, errlen, "cannot listen on any configured "
+		    "address (port in use?)");
+		return -1;
+	}
+	if (sig_mitigate_init(d) != 0 || sig_config_init(d) != 0 ||
+	    sig_hb_init(d) != 0) {
+		snprintf(err, errlen, "cannot create the CoAP resources");
+		return -1;
+	}
+	d->engine = mit_engine_new(d->store, &mp, sig_mitigation_changed, d);
+	if (d->engine == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* After the mitigators exist: bring back the stored mitigations. */
+int
+dotsd_restore(struct dotsd *d)
+{
+	int ret;
+
+	store_begin(d->store);
+	ret = mit_engine_restore(d->engine, find_client, d, time(NULL));
+	store_commit(d->store);
+	return ret;
+}
+
+void
+dotsd_cleanup(struct dotsd *d)
+{
+	mit_engine_free(d->engine);
+	if (d->ctx != NULL)
+		coap_free_context(d->ctx);
+	free(d->doomed);
+	coap_cleanup();
+}

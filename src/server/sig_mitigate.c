@@ -1,0 +1,273 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * /.well-known/dots/mitigate: PUT, GET (with Observe and 'c') and DELETE
+ * (RFC 9132 section 4.4), as thin handlers over the mitigation engine.
+ *
+ * libcoap dispatches on the full Uri-Path, so each mitigation gets its own
+ * observable resource ".../cuid=X/mid=N" and each client a collection
+ * ".../cuid=X" for GET-all; both are created when the first PUT is
+ * accepted.  Requests to paths that do not exist yet (a new mid) reach the
+ * same handler through libcoap's unknown-resource hook.  Resources of
+ * removed mitigations are deleted after the loop turn, never from inside
+ * their own handler.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dotsd.h"
+
+#define PATH_MAX_LEN	160
+
+static void	hnd_mitigate(coap_resource_t *r, coap_session_t *s,
+		    const coap_pdu_t *req, const coap_string_t *query,
+		    coap_pdu_t *resp);
+
+static void
+path_for(char *buf, size_t len, const char *cuid, bool one, uint32_t mid)
+{
+	if (one)
+		snprintf(buf, len, ".well-known/dots/mitigate/cuid=%s/mid=%u",
+		    cuid, mid);
+	else
+		snprintf(buf, len, ".well-known/dots/mitigate/cuid=%s", cuid);
+}
+
+static coap_resource_t *
+find_resource(struct dotsd *d, const char *path)
+{
+	return coap_get_resource_from_uri_path(d->ctx,
+	    coap_make_str_const(path));
+}
+
+static void
+ensure_resource(struct dotsd *d, const char *path)
+{
+	coap_resource_t *r;
+
+	if (find_resource(d, path) != NULL)
+		return;
+	/* NON notifications always (RFC 9132 section 4.4.2.1) */
+	r = coap_resource_init(coap_new_str_const((const uint8_t *)path,
+	    strlen(path)), COAP_RESOURCE_FLAGS_RELEASE_URI |
+	    COAP_RESOURCE_FLAGS_NOTIFY_NON_ALWAYS);
+	if (r == NULL)
+		return;
+	coap_register_handler(r, COAP_REQUEST_PUT, hnd_mitigate);
+	coap_register_handler(r, COAP_REQUEST_GET, hnd_mitigate);
+	coap_register_handler(r, COAP_REQUEST_DELETE, hnd_mitigate);
+	coap_resource_set_get_observable(r, 1);
+	coap_add_resource(d->ctx, r);
+}
+
+static void
+notify(struct dotsd *d, const char *path)
+{
+	coap_resource_t *r = find_resource(d, path);
+
+	if (r != NULL)
+		coap_resource_notify_observers(r, NULL);
+}
+
+static void
+doom(struct dotsd *d, coap_resource_t *r)
+{
+	coap_resource_t **bigger;
+	size_t i;
+
+	for (i = 0; i < d->ndoomed; i++)
+		if (d->doomed[i] == r)
+			return;
+	if (d->ndoomed == d->capdoomed) {
+		d->capdoomed = d->capdoomed ? d->capdoomed * 2 : 16;
+		bigger = realloc(d->doomed, d->capdoomed * sizeof(*bigger));
+		if (bigger == NULL)
+			return;
+		d->doomed = bigger;
+	}
+	d->doomed[d->ndoomed++] = r;
+}
+
+void
+sig_flush_doomed(struct dotsd *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndoomed; i++)
+		coap_delete_resource(d->ctx, d->doomed[i]);
+	d->ndoomed = 0;
+}
+
+/* Engine callback: tell observers of the mitigation and of its client. */
+void
+sig_mitigation_changed(void *arg, const struct mitigation *m, bool removed)
+{
+	struct dotsd *d = arg;
+	char path[PATH_MAX_LEN];
+	coap_resource_t *r;
+
+	path_for(path, sizeof(path), m->cuid, true, m->mid);
+	if (removed) {
+		if ((r = find_resource(d, path)) != NULL)
+			doom(d, r);
+	} else
+		notify(d, path);
+	path_for(path, sizeof(path), m->cuid, false, 0);
+	notify(d, path);
+}
+
+/* The 'c' Uri-Query of RFC 9132 section 4.4.2: c, n or a. */
+static char
+query_filter(const coap_string_t *query)
+{
+	if (query == NULL)
+		return 'a';
+	if (query->length == 3 && memcmp(query->s, "c=", 2) == 0 &&
+	    strchr("cna", query->s[2]) != NULL)
+		return (char)query->s[2];
+	return 'a';
+}
+
+static bool
+has_empty_if_match(const coap_pdu_t *req)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(req, COAP_OPTION_IF_MATCH, &it);
+
+	return opt != NULL && coap_opt_length(opt) == 0;
+}
+
+static void
+do_put(struct dotsd *d, struct sig_session *ss, const struct dots_uri *uri,
+    const coap_pdu_t *req, coap_pdu_t *resp)
+{
+	struct dots_signal *msg;
+	struct dots_diag diag;
+	struct mit_request r;
+	struct mit_result res;
+	char path[PATH_MAX_LEN], text[DOTS_DIAG_PATH_MAX + DOTS_DIAG_MSG_MAX];
+	bool efficacy = has_empty_if_match(req);
+
+	if (!(uri->present & DOTS_URI_MID)) {
+		sig_reply_error(resp, 400, "mid is mandatory in a PUT "
+		    "(RFC 9132 section 4.4.1)");
+		return;
+	}
+	if (sig_request_body(req, resp, &msg) != 0)
+		return;
+	if (dots_validate_signal(msg, efficacy ? DOTS_ROLE_EFFICACY_UPDATE :
+	    DOTS_ROLE_MITIGATION_REQUEST, &diag) != DOTS_OK) {
+		sig_reply_error(resp, dots_err_coap_code(diag.err),
+		    dots_diag_format(&diag, text, sizeof(text)));
+		dots_signal_free(msg);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.client = &ss->client->mc;
+	r.cuid = uri->cuid;
+	r.mid = uri->mid;
+	r.efficacy = efficacy;
+	r.msg = msg;
+	r.now = time(NULL);
+	mit_put(d->engine, &r, &res);
+	dots_signal_free(msg);
+	if (res.no_response) {
+		coap_pdu_set_code(resp, COAP_EMPTY_CODE);
+		return;
+	}
+	if (res.code == 201) {
+		path_for(path, sizeof(path), uri->cuid, true, uri->mid);
+		ensure_resource(d, path);
+		path_for(path, sizeof(path), uri->cuid, false, 0);
+		ensure_resource(d, path);
+	}
+	if (res.max_age != 0) {
+		uint8_t buf[4];
+
+		coap_add_option(resp, COAP_OPTION_MAXAGE,
+		    coap_encode_var_safe(buf, sizeof(buf), res.max_age), buf);
+	}
+	if (res.body != NULL)
+		sig_reply_body(resp, res.code, res.body);
+	else
+		sig_reply_error(resp, res.code, res.diag);
+	dots_signal_free(res.body);
+}
+
+static void
+hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
+    const coap_string_t *query, coap_pdu_t *resp)
+{
+	struct dotsd *d = sig_dotsd(s);
+	struct sig_session *ss = sig_session_of(s);
+	struct mit_result res;
+	struct dots_uri uri;
+	char err[256];
+
+	(void)rsrc;
+	if (ss == NULL) {
+		sig_reply_error(resp, 401, "no authenticated client");
+		return;
+	}
+	ss->client->mc.last_heard = time(NULL);
+	if (sig_uri_of(req, &uri, err, sizeof(err)) != 0) {
+		sig_reply_error(resp, 400, err);
+		return;
+	}
+	if (uri.resource == DOTS_RES_CONFIG) {
+		sig_config_handle(rsrc, s, req, query, resp);
+		return;
+	}
+	if (uri.resource != DOTS_RES_MITIGATE) {
+		sig_reply_error(resp, 404, "no such resource");
+		return;
+	}
+	if (strcmp(uri.cuid, ss->cuid) != 0) {
+		snprintf(err, sizeof(err), "cuid %s does not belong to this "
+		    "client; its certificate gives cuid %s", uri.cuid,
+		    ss->cuid);
+		sig_reply_error(resp, 401, err);
+		return;
+	}
+	switch (coap_pdu_get_code(req)) {
+	case COAP_REQUEST_CODE_PUT:
+		do_put(d, ss, &uri, req, resp);
+		return;
+	case COAP_REQUEST_CODE_GET:
+		mit_get(d->engine, &ss->client->mc, uri.cuid,
+		    (uri.present & DOTS_URI_MID) != 0, uri.mid,
+		    query_filter(query), time(NULL), &res);
+		break;
+	case COAP_REQUEST_CODE_DELETE:
+		if (!(uri.present & DOTS_URI_MID)) {
+			sig_reply_error(resp, 400, "mid is mandatory in a "
+			    "DELETE (RFC 9132 section 4.4.4)");
+			return;
+		}
+		mit_delete(d->engine, &ss->client->mc, uri.cuid, uri.mid,
+		    time(NULL), &res);
+		break;
+	default:
+		sig_reply_error(resp, 405, NULL);
+		return;
+	}
+	if (res.body != NULL)
+		sig_reply_body(resp, res.code, res.body);
+	else
+		sig_reply_error(resp, res.code, res.diag);
+	dots_signal_free(res.body);
+}
+
+int
+sig_mitigate_init(struct dotsd *d)
+{
+	coap_resource_t *r = coap_resource_unknown_init(hnd_mitigate);
+
+	if (r == NULL)
+		return -1;
+	coap_register_handler(r, COAP_REQUEST_GET, hnd_mitigate);
+	coap_add_resource(d->ctx, r);
+	return 0;
+}

@@ -1,0 +1,234 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Mutual X.509 authentication of the signal channel and client identity.
+ *
+ * The CA, certificate and key are read once into memory and handed to
+ * libcoap as PEM buffers: given file names, libcoap re-reads them on every
+ * handshake.  The peer certificate is checked against the CA by the TLS
+ * library; then sig_verify_peer() maps it to a configured client, by its
+ * CN ("cn:NAME") or by its RFC 9132 cuid ("spki:CUID", SHA-256 of the
+ * SubjectPublicKeyInfo, first 16 bytes, base64url).  A certificate that
+ * maps to no client is refused during the handshake: no unauthenticated or
+ * unknown client ever reaches a handler.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+#include "dotsd.h"
+
+struct pem {
+	uint8_t	*data;
+	size_t	 len;	/* including the final NUL, as libcoap prefers */
+};
+
+static struct pem ca_pem, cert_pem, key_pem;
+
+static int
+read_pem(const char *path, struct pem *p, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %m", path);
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 ||
+	    n > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "%s: empty or unreadable", path);
+		fclose(f);
+		return -1;
+	}
+	free(p->data);
+	p->data = malloc((size_t)n + 1);
+	if (p->data == NULL || fread(p->data, 1, (size_t)n, f) != (size_t)n) {
+		snprintf(err, errlen, "%s: read failed", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	p->data[n] = '\0';
+	p->len = (size_t)n + 1;
+	return 0;
+}
+
+static void
+base64url(const uint8_t *in, size_t len, char *out)
+{
+	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i;
+	uint32_t v;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		*out++ = tbl[v >> 18 & 63];
+		*out++ = tbl[v >> 12 & 63];
+		*out++ = tbl[v >> 6 & 63];
+		*out++ = tbl[v & 63];
+	}
+	if (len - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		*out++ = tbl[v >> 18 & 63];
+		*out++ = tbl[v >> 12 & 63];
+	} else if (len - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		*out++ = tbl[v >> 18 & 63];
+		*out++ = tbl[v >> 12 & 63];
+		*out++ = tbl[v >> 6 & 63];
+	}
+	*out = '\0';
+}
+
+/* RFC 9132 section 4.4.1.1: cuid from the certificate's public key. */
+int
+sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid, size_t cuidlen)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_pubkey_t key = NULL;
+	gnutls_datum_t in = { (unsigned char *)(uintptr_t)der,
+	    (unsigned int)len }, spki = { NULL, 0 };
+	uint8_t digest[32];
+	int ret = -1;
+
+	if (cuidlen < DOTSD_CUID_LEN + 1 || len > UINT32_MAX)
+		return -1;
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_DER) < 0 ||
+	    gnutls_pubkey_init(&key) < 0 ||
+	    gnutls_pubkey_import_x509(key, crt, 0) < 0 ||
+	    gnutls_pubkey_export2(key, GNUTLS_X509_FMT_DER, &spki) < 0 ||
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size,
+	    digest) < 0)
+		goto out;
+	base64url(digest, 16, cuid);	/* 22 characters, no padding */
+	ret = 0;
+out:
+	gnutls_free(spki.data);
+	if (key != NULL)
+		gnutls_pubkey_deinit(key);
+	if (crt != NULL)
+		gnutls_x509_crt_deinit(crt);
+	return ret;
+}
+
+static struct dotsd_client *
+match_client(struct dotsd *d, const char *cn, const char *cuid)
+{
+	char want[sizeof(((struct dotsd_client *)0)->identity)];
+	size_t i;
+
+	for (i = 0; i < d->nclients; i++) {
+		const char *id = d->clients[i].identity;
+
+		snprintf(want, sizeof(want), "cn:%s", cn ? cn : "");
+		if (cn != NULL && strcmp(id, want) == 0)
+			return &d->clients[i];
+		snprintf(want, sizeof(want), "spki:%s", cuid);
+		if (strcmp(id, want) == 0)
+			return &d->clients[i];
+	}
+	return NULL;
+}
+
+/* Called by libcoap once the chain checked out; depth 0 is the peer. */
+static int
+sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
+    coap_session_t *session, unsigned depth, int validated, void *arg)
+{
+	struct dotsd *d = arg;
+	struct sig_session *ss;
+	struct dotsd_client *cl;
+	char cuid[DOTSD_CUID_LEN + 1];
+
+	if (!validated)
+		return 0;
+	if (depth != 0)
+		return 1;	/* CA certificates: the library checked them */
+	if (sig_cuid_from_der(der, len, cuid, sizeof(cuid)) != 0)
+		return 0;
+	cl = match_client(d, cn, cuid);
+	if (cl == NULL) {
+		coap_log(LOG_WARNING, "refused certificate CN=%s cuid=%s: "
+		    "no such client configured\n", cn ? cn : "-", cuid);
+		return 0;
+	}
+	ss = coap_session_get_app_data(session);
+	if (ss == NULL) {
+		ss = calloc(1, sizeof(*ss));
+		if (ss == NULL)
+			return 0;
+		coap_session_set_app_data(session, ss);
+		cl->sessions++;
+	}
+	ss->client = cl;
+	memcpy(ss->cuid, cuid, sizeof(ss->cuid));
+	return 1;
+}
+
+struct sig_session *
+sig_session_of(coap_session_t *s)
+{
+	struct sig_session *ss = coap_session_get_app_data(s);
+
+	return (ss != NULL && ss->client != NULL) ? ss : NULL;
+}
+
+void
+sig_session_event(struct dotsd *d, coap_session_t *s, coap_event_t ev)
+{
+	struct sig_session *ss;
+
+	(void)d;
+	if (ev != COAP_EVENT_SERVER_SESSION_DEL)
+		return;
+	ss = coap_session_get_app_data(s);
+	if (ss == NULL)
+		return;
+	if (ss->client != NULL)
+		ss->client->sessions--;
+	coap_session_set_app_data(s, NULL);
+	free(ss);
+}
+
+int
+sig_tls_setup(struct dotsd *d, const char *ca_file, const char *cert_file,
+    const char *key_file, char *err, size_t errlen)
+{
+	coap_dtls_pki_t pki;
+
+	if (read_pem(ca_file, &ca_pem, err, errlen) != 0 ||
+	    read_pem(cert_file, &cert_pem, err, errlen) != 0 ||
+	    read_pem(key_file, &key_pem, err, errlen) != 0)
+		return -1;
+	memset(&pki, 0, sizeof(pki));
+	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+	pki.verify_peer_cert = 1;
+	pki.check_common_ca = 1;
+	pki.allow_self_signed = 0;
+	pki.allow_expired_certs = 0;
+	pki.cert_chain_validation = 1;
+	pki.cert_chain_verify_depth = 3;
+	pki.validate_cn_call_back = sig_verify_peer;
+	pki.cn_call_back_arg = d;
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+	pki.pki_key.key.pem_buf.ca_cert = ca_pem.data;
+	pki.pki_key.key.pem_buf.ca_cert_len = ca_pem.len;
+	pki.pki_key.key.pem_buf.public_cert = cert_pem.data;
+	pki.pki_key.key.pem_buf.public_cert_len = cert_pem.len;
+	pki.pki_key.key.pem_buf.private_key = key_pem.data;
+	pki.pki_key.key.pem_buf.private_key_len = key_pem.len;
+	if (!coap_context_set_pki(d->ctx, &pki)) {
+		snprintf(err, errlen, "the TLS library refused the "
+		    "certificate, key or CA");
+		return -1;
+	}
+	return 0;
+}
