@@ -17,6 +17,7 @@ PACKAGES=(
 	llvm			# llvm-symbolizer, for readable sanitizer traces
 	libcbor-dev		# libdots: CBOR (signal channel)
 	libjansson-dev		# libdots: JSON (data channel)
+	libsqlite3-dev		# dotsd: the durable store
 	libcmocka-dev		# unit tests
 	libyang2-tools		# yanglint, checks vectors against the YANG modules
 	libyang2-dev		# libyang API: interop tests (tests/interop), data channel
