@@ -391,8 +391,9 @@ main(int argc, char *argv[])
 		printf("  %-28s %10.1f\n", empty_what[i], ns[i]);
 	printf("\n");
 	for (i = 0; i < NSIZES; i++)
-		printf("BENCH store batch=%zu commits=%zu commit_median_us=%.1f "
-		    "commit_p99_us=%.1f commit_max_us=%.1f "
+		printf("BENCH store batch=%zu commits=%zu "
+		    "commit_median_us=%.1f commit_p99_us=%.1f "
+		    "commit_max_us=%.1f "
 		    "puts_per_s_median=%.0f puts_per_s_min=%.0f\n", res[i].n,
 		    res[i].commits, res[i].lat.median / 1e3,
 		    res[i].lat.p99 / 1e3, res[i].lat.max / 1e3,
