@@ -59,7 +59,7 @@ int	sig_tls_setup(struct dotsd *d, const char *ca_file,
 	    const char *cert_file, const char *key_file, char *err,
 	    size_t errlen);
 int	sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid,
-	    size_t cuidlen);
+	    size_t cuidlen, char *full);
 struct sig_session *sig_session_of(coap_session_t *s);
 void	sig_session_event(struct dotsd *d, coap_session_t *s,
 	    coap_event_t ev);

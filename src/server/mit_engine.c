@@ -88,8 +88,8 @@ mit_engine_free(struct mit_engine *e)
 	free(e);
 }
 
-const struct mitigation *
-mit_find(struct mit_engine *e, const char *cuid, uint32_t mid)
+static struct mitigation *
+find_mitigation(struct mit_engine *e, const char *cuid, uint32_t mid)
 {
 	struct mitigation *m;
 
@@ -97,6 +97,12 @@ mit_find(struct mit_engine *e, const char *cuid, uint32_t mid)
 		if (m->mid == mid && strcmp(m->cuid, cuid) == 0)
 			return m;
 	return NULL;
+}
+
+const struct mitigation *
+mit_find(struct mit_engine *e, const char *cuid, uint32_t mid)
+{
+	return find_mitigation(e, cuid, mid);
 }
 
 unsigned
@@ -439,7 +445,7 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		res->max_age = 1;
 		return;
 	}
-	m = (struct mitigation *)mit_find(e, r->cuid, r->mid);
+	m = find_mitigation(e, r->cuid, r->mid);
 	if (r->efficacy) {
 		/* RFC 9132 section 4.4.3: unknown mid: silently ignored */
 		if (m == NULL)
@@ -608,7 +614,7 @@ void
 mit_delete(struct mit_engine *e, struct mit_client *cl, const char *cuid,
     uint32_t mid, time_t now, struct mit_result *res)
 {
-	struct mitigation *m = (struct mitigation *)mit_find(e, cuid, mid);
+	struct mitigation *m = find_mitigation(e, cuid, mid);
 
 	mit_result_clear(res);
 	/* RFC 9132 section 4.4.4: 2.02 even if the mid is unknown */
@@ -757,11 +763,16 @@ mit_engine_restore(struct mit_engine *e,
     time_t now)
 {
 	struct restore_ctx rc = { e, find, find_arg, now, NULL, 0, 0 };
+	uint64_t max_id = 0;
 	size_t i;
 	int ret;
 
 	if (e->store == NULL)
 		return 0;
+	/* never hand out an id again, even that of a deleted row */
+	if (store_mitigation_max_id(e->store, &max_id) == 0 &&
+	    max_id >= e->next_id)
+		e->next_id = max_id + 1;
 	ret = store_mitigation_foreach(e->store, restore_one, &rc);
 	for (i = 0; i < rc.nstale; i++)
 		store_mitigation_delete(e->store, rc.stale[i]);

@@ -87,9 +87,13 @@ base64url(const uint8_t *in, size_t len, char *out)
 	*out = '\0';
 }
 
-/* RFC 9132 section 4.4.1.1: cuid from the certificate's public key. */
+/*
+ * RFC 9132 section 4.4.1.1: cuid from the certificate's public key; and,
+ * if @p full is given, the whole SHA-256 in base64url (43 characters).
+ */
 int
-sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid, size_t cuidlen)
+sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid, size_t cuidlen,
+    char *full)
 {
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_pubkey_t key = NULL;
@@ -109,6 +113,8 @@ sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid, size_t cuidlen)
 	    digest) < 0)
 		goto out;
 	base64url(digest, 16, cuid);	/* 22 characters, no padding */
+	if (full != NULL)
+		base64url(digest, 32, full);
 	ret = 0;
 out:
 	gnutls_free(spki.data);
@@ -120,7 +126,8 @@ out:
 }
 
 static struct dotsd_client *
-match_client(struct dotsd *d, const char *cn, const char *cuid)
+match_client(struct dotsd *d, const char *cn, const char *cuid,
+    const char *full)
 {
 	char want[sizeof(((struct dotsd_client *)0)->identity)];
 	size_t i;
@@ -132,6 +139,9 @@ match_client(struct dotsd *d, const char *cn, const char *cuid)
 		if (cn != NULL && strcmp(id, want) == 0)
 			return &d->clients[i];
 		snprintf(want, sizeof(want), "spki:%s", cuid);
+		if (strcmp(id, want) == 0)
+			return &d->clients[i];
+		snprintf(want, sizeof(want), "spki:%s", full);
 		if (strcmp(id, want) == 0)
 			return &d->clients[i];
 	}
@@ -146,15 +156,15 @@ sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
 	struct dotsd *d = arg;
 	struct sig_session *ss;
 	struct dotsd_client *cl;
-	char cuid[DOTSD_CUID_LEN + 1];
+	char cuid[DOTSD_CUID_LEN + 1], full[44];
 
 	if (!validated)
 		return 0;
 	if (depth != 0)
 		return 1;	/* CA certificates: the library checked them */
-	if (sig_cuid_from_der(der, len, cuid, sizeof(cuid)) != 0)
+	if (sig_cuid_from_der(der, len, cuid, sizeof(cuid), full) != 0)
 		return 0;
-	cl = match_client(d, cn, cuid);
+	cl = match_client(d, cn, cuid, full);
 	if (cl == NULL) {
 		coap_log(LOG_WARNING, "refused certificate CN=%s cuid=%s: "
 		    "no such client configured\n", cn ? cn : "-", cuid);
