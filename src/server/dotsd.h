@@ -49,6 +49,9 @@ struct dotsd {
 	struct dotsd_client	*clients;
 	size_t			 nclients;
 	struct sig_limits	 limits;
+	/* answers held until the turn's commit (sig_defer.c) */
+	struct sig_pending	*pending;
+	size_t			 npending, cappending;
 	/* resources to delete after the current loop turn */
 	coap_resource_t		**doomed;
 	size_t			 ndoomed, capdoomed;
@@ -68,7 +71,7 @@ void	sig_session_event(struct dotsd *d, coap_session_t *s,
 int	sig_mitigate_init(struct dotsd *d);
 void	sig_mitigation_changed(void *arg, const struct mitigation *m,
 	    bool removed);
-void	sig_flush_doomed(struct dotsd *d);
+void	sig_flush_doomed(struct dotsd *d, size_t count);
 
 /* sig_config.c */
 int	sig_config_init(struct dotsd *d);
@@ -82,6 +85,19 @@ int	sig_hb_init(struct dotsd *d);
 void	sig_hb_handle(coap_resource_t *r, coap_session_t *s,
 	    const coap_pdu_t *req, const coap_string_t *query,
 	    coap_pdu_t *resp);
+
+/* sig_defer.c */
+struct sig_reply;
+struct sig_pending;
+struct sig_reply *sig_reply_new(int code, const struct dots_signal *body,
+	    const char *diag, uint32_t max_age);
+void	sig_reply_free(struct sig_reply *r);
+void	sig_reply_write(coap_pdu_t *resp, const struct sig_reply *r);
+bool	sig_deferred(coap_session_t *s, const coap_pdu_t *req,
+	    coap_pdu_t *resp);
+void	sig_defer(struct dotsd *d, coap_session_t *s, const coap_pdu_t *req,
+	    coap_pdu_t *resp, struct sig_reply *r);
+void	sig_release_deferred(struct dotsd *d, bool committed);
 
 /* sig_util.c */
 void	sig_reply_error(coap_pdu_t *resp, int code, const char *diag);

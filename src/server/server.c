@@ -124,7 +124,8 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 {
 	struct sigaction sa;
 	time_t last_tick = 0, now;
-	size_t i;
+	size_t i, doomed_before;
+	bool committed;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -139,6 +140,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			if (set->reload != NULL)
 				set->reload(d, set->reload_arg);
 		}
+		doomed_before = d->ndoomed;
 		store_begin(d->store);
 		coap_io_process(d->ctx, TURN_MS);
 		for (i = 0; i < set->nbackends; i++)
@@ -150,10 +152,12 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			check_signal_loss(d, now);
 			last_tick = now;
 		}
-		if (store_commit(d->store) != 0)
+		committed = store_commit(d->store) == 0;
+		if (!committed)
 			log_warnx("store: commit failed: %s",
 			    store_errmsg(d->store));
-		sig_flush_doomed(d);
+		sig_release_deferred(d, committed);
+		sig_flush_doomed(d, doomed_before);
 	}
 	log_info("shutting down");
 	return 0;
@@ -229,5 +233,6 @@ dotsd_cleanup(struct dotsd *d)
 	if (d->ctx != NULL)
 		coap_free_context(d->ctx);
 	free(d->doomed);
+	free(d->pending);
 	coap_cleanup();
 }

@@ -168,6 +168,8 @@ sig_config_handle(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *re
 
 	(void)rsrc;
 	(void)query;
+	if (sig_deferred(s, req, resp))
+		return;
 	if (ss == NULL) {
 		sig_reply_error(resp, 401, "no authenticated client");
 		return;
@@ -233,15 +235,15 @@ sig_config_handle(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *re
 		dots_signal_free(msg);
 		persist(d, ss);
 		ensure_sid_resource(d, uri.sid);
-		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(created ? 201 :
-		    204));
+		sig_defer(d, s, req, resp, sig_reply_new(created ? 201 : 204,
+		    NULL, NULL, 0));
 		return;
 	case COAP_REQUEST_CODE_DELETE:
 		cl->has_config = false;
 		memset(&cl->config, 0, sizeof(cl->config));
 		if (d->store != NULL)
 			store_config_delete(d->store, ss->cuid);
-		coap_pdu_set_code(resp, COAP_RESPONSE_CODE(202));
+		sig_defer(d, s, req, resp, sig_reply_new(202, NULL, NULL, 0));
 		return;
 	default:
 		sig_reply_error(resp, 405, NULL);

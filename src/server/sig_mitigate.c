@@ -90,14 +90,24 @@ doom(struct dotsd *d, coap_resource_t *r)
 	d->doomed[d->ndoomed++] = r;
 }
 
+/*
+ * Delete the first @p count doomed resources.  The loop passes the count
+ * taken before the turn's I/O: a resource doomed in a turn lives until the
+ * next one has run, so the held answer to the DELETE that removed it is
+ * still dispatched to it.
+ */
 void
-sig_flush_doomed(struct dotsd *d)
+sig_flush_doomed(struct dotsd *d, size_t count)
 {
 	size_t i;
 
-	for (i = 0; i < d->ndoomed; i++)
+	if (count > d->ndoomed)
+		count = d->ndoomed;
+	for (i = 0; i < count; i++)
 		coap_delete_resource(d->ctx, d->doomed[i]);
-	d->ndoomed = 0;
+	memmove(d->doomed, d->doomed + count,
+	    (d->ndoomed - count) * sizeof(*d->doomed));
+	d->ndoomed -= count;
 }
 
 /* Engine callback: tell observers of the mitigation and of its client. */
@@ -140,8 +150,8 @@ has_empty_if_match(const coap_pdu_t *req)
 }
 
 static void
-do_put(struct dotsd *d, struct sig_session *ss, const struct dots_uri *uri,
-    const coap_pdu_t *req, coap_pdu_t *resp)
+do_put(struct dotsd *d, coap_session_t *s, struct sig_session *ss,
+    const struct dots_uri *uri, const coap_pdu_t *req, coap_pdu_t *resp)
 {
 	struct dots_signal *msg;
 	struct dots_diag diag;
@@ -183,16 +193,9 @@ do_put(struct dotsd *d, struct sig_session *ss, const struct dots_uri *uri,
 		path_for(path, sizeof(path), uri->cuid, false, 0);
 		ensure_resource(d, path);
 	}
-	if (res.max_age != 0) {
-		uint8_t buf[4];
-
-		coap_add_option(resp, COAP_OPTION_MAXAGE,
-		    coap_encode_var_safe(buf, sizeof(buf), res.max_age), buf);
-	}
-	if (res.body != NULL)
-		sig_reply_body(resp, res.code, res.body);
-	else
-		sig_reply_error(resp, res.code, res.diag);
+	/* answered once the turn's commit is on disk */
+	sig_defer(d, s, req, resp, sig_reply_new(res.code, res.body, res.diag,
+	    res.max_age));
 	dots_signal_free(res.body);
 }
 
@@ -207,6 +210,8 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 	char err[256];
 
 	(void)rsrc;
+	if (sig_deferred(s, req, resp))
+		return;
 	if (ss == NULL) {
 		sig_reply_error(resp, 401, "no authenticated client");
 		return;
@@ -233,7 +238,7 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 	}
 	switch (coap_pdu_get_code(req)) {
 	case COAP_REQUEST_CODE_PUT:
-		do_put(d, ss, &uri, req, resp);
+		do_put(d, s, ss, &uri, req, resp);
 		return;
 	case COAP_REQUEST_CODE_GET:
 		mit_get(d->engine, &ss->client->mc, uri.cuid,
@@ -248,7 +253,10 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 		}
 		mit_delete(d->engine, &ss->client->mc, uri.cuid, uri.mid,
 		    time(NULL), &res);
-		break;
+		sig_defer(d, s, req, resp, sig_reply_new(res.code, res.body,
+		    res.diag, res.max_age));
+		dots_signal_free(res.body);
+		return;
 	default:
 		sig_reply_error(resp, 405, NULL);
 		return;
