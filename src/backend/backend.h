@@ -95,10 +95,18 @@ struct backend		*be_new(const char *type, const char *name,
 			    size_t nsettings, be_report_fn report, void *arg,
 			    char *err, size_t errlen);
 void			 be_free(struct backend *be);
-/** Helper for backends: deliver a report to the server. */
+/**
+ * Helper for backends: deliver a report to the server.  Keeps be->active:
+ * +1 the first time an id is BE_ACTIVE, -1 when it then ends as
+ * BE_WITHDRAWN or BE_FAILED.  Only for instances made by be_new().
+ */
 void			 be_emit(struct backend *be, const struct be_report *r);
 
-/** The scope as JSON for external tools (exec backend, logs). **new** */
+/**
+ * The mitigation as one line of JSON for external tools (exec backend,
+ * logs); format in docs/mitigators.md.  **new** (free()), or NULL with
+ * errno set (EINVAL, ENOMEM).
+ */
 char			*be_mitigation_json(const struct be_mitigation *m);
 
 extern const struct be_ops be_log_ops;
