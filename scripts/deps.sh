@@ -23,6 +23,7 @@ PACKAGES=(
 	libyang2-dev		# libyang API: interop tests (tests/interop), data channel
 	libpcre2-dev		# pcre2.h, included by libyang's tree_schema.h
 	python3			# test and demo helpers
+	openssl			# scripts/dots-certs.sh (demo certificates)
 	xxd			# hex dumps of CBOR vectors
 )
 
