@@ -447,8 +447,13 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	m = find_mitigation(e, r->cuid, r->mid);
 	if (r->efficacy) {
-		/* RFC 9132 section 4.4.3: unknown mid: silently ignored */
-		if (m == NULL)
+		/*
+		 * RFC 9132 section 4.4.3: unknown mid: silently ignored.  A
+		 * request the client withdrew is gone even while it is still
+		 * enforced for the active-but-terminating period; If-Match
+		 * exists for an update reordered behind that DELETE.
+		 */
+		if (m == NULL || m->status == DOTS_STATUS_CLIENT_WITHDRAWN)
 			res->no_response = true;
 		else
 			refresh(e, m, r, res);
