@@ -756,8 +756,13 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	m->terminating_until = sm->terminating_until;
 	m->next = e->list;
 	e->list = m;
-	/* enforced before the restart: enforce again, once */
-	if (m->trigger || m->status != DOTS_STATUS_SIGNAL_LOSS)
+	/*
+	 * Enforced before the restart: enforce again, once.  Not a
+	 * preconfigured request still waiting for signal loss, nor one the
+	 * mitigator failed: that one stays terminated, as without a restart.
+	 */
+	if (m->status != DOTS_STATUS_SIGNAL_LOSS &&
+	    m->status != DOTS_STATUS_TERMINATED)
 		apply(m);
 	return 0;
 }
