@@ -764,6 +764,9 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	if (m->status != DOTS_STATUS_SIGNAL_LOSS &&
 	    m->status != DOTS_STATUS_TERMINATED)
 		apply(m);
+	/* so that the glue gives it its resources again */
+	if (e->changed != NULL)
+		e->changed(e->changed_arg, m, false);
 	return 0;
 }
 

@@ -110,7 +110,13 @@ sig_flush_doomed(struct dotsd *d, size_t count)
 	d->ndoomed -= count;
 }
 
-/* Engine callback: tell observers of the mitigation and of its client. */
+/*
+ * Engine callback: tell observers of the mitigation and of its client.  A
+ * mitigation that stays gets its resources if it has none yet: one
+ * restored from the store at start-up was never PUT to this process, and
+ * without its resource a DELETE would get libcoap's own 2.02 for unknown
+ * resources instead of reaching the engine.
+ */
 void
 sig_mitigation_changed(void *arg, const struct mitigation *m, bool removed)
 {
@@ -122,9 +128,13 @@ sig_mitigation_changed(void *arg, const struct mitigation *m, bool removed)
 	if (removed) {
 		if ((r = find_resource(d, path)) != NULL)
 			doom(d, r);
-	} else
+	} else {
+		ensure_resource(d, path);
 		notify(d, path);
+	}
 	path_for(path, sizeof(path), m->cuid, false, 0);
+	if (!removed)
+		ensure_resource(d, path);
 	notify(d, path);
 }
 
