@@ -73,6 +73,21 @@ cfield(const struct dots_config_set *s, size_t i)
 	    cfg_fields[i].off);
 }
 
+/* A value as the client wrote it: the decimal64 ones in seconds, 2.50. */
+static void
+fmt_value(char buf[24], size_t field_index, int64_t v)
+{
+	if (cfg_fields[field_index].off ==
+	    offsetof(struct dots_config_set, ack_timeout) ||
+	    cfg_fields[field_index].off ==
+	    offsetof(struct dots_config_set, ack_random_factor))
+		snprintf(buf, 24, "%s%lld.%02lld", v < 0 ? "-" : "",
+		    (long long)(v < 0 ? -v : v) / 100,
+		    (long long)(v < 0 ? -v : v) % 100);
+	else
+		snprintf(buf, 24, "%lld", (long long)v);
+}
+
 /* 4.22 unless every value given lies within what we accept. */
 static int
 check_set(const struct dots_config_set *want, const struct dots_config_set *lim,
@@ -91,10 +106,14 @@ check_set(const struct dots_config_set *want, const struct dots_config_set *lim,
 			continue;
 		if (w->current_value < l->min_value ||
 		    w->current_value > l->max_value) {
-			snprintf(err, errlen, "%s/%s: %lld is outside the "
-			    "accepted range %lld..%lld", setname,
-			    cfg_fields[i].name, (long long)w->current_value,
-			    (long long)l->min_value, (long long)l->max_value);
+			char v[3][24];
+
+			fmt_value(v[0], i, w->current_value);
+			fmt_value(v[1], i, l->min_value);
+			fmt_value(v[2], i, l->max_value);
+			snprintf(err, errlen, "%s/%s: %s is outside the "
+			    "accepted range %s..%s", setname,
+			    cfg_fields[i].name, v[0], v[1], v[2]);
 			return -1;
 		}
 	}
