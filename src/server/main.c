@@ -38,7 +38,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: dotsd [-dnv] [-f file] [--listen ADDR [PORT]] "
 	    "[--database PATH]\n"
-	    "             [--log-level err|warn|info|debug]\n"
+	    "             [--log-level err|warn|info|debug] [--ca-file F]\n"
+	    "             [--cert-file F] [--key-file F]\n"
 	    "  -f file           configuration (default " DEFAULT_CONF ")\n"
 	    "  -d                stay in the foreground, log to stderr\n"
 	    "  -n, --check-config  check the configuration and exit\n"
@@ -205,6 +206,24 @@ reload(struct dotsd *d, void *arg)
 	log_info("configuration reloaded");
 }
 
+/*
+ * libcoap opens "::" dual-stack, so "0.0.0.0" on the same port is already
+ * served and binding it again would fail for TCP.
+ */
+static bool
+covered_by_dual_stack(const struct conf *c, const struct conf_listen *l)
+{
+	size_t i;
+
+	if (strcmp(l->addr, "0.0.0.0") != 0)
+		return false;
+	for (i = 0; i < c->n_listen; i++)
+		if (strcmp(c->listen[i].addr, "::") == 0 &&
+		    c->listen[i].port == l->port)
+			return true;
+	return false;
+}
+
 static void
 add_override(struct daemon *dm, const char *key, const char *val)
 {
@@ -223,6 +242,9 @@ main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "database", required_argument, NULL, 'D' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "ca-file", required_argument, NULL, 'C' },
+		{ "cert-file", required_argument, NULL, 'c' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct daemon dm;
@@ -253,6 +275,15 @@ main(int argc, char **argv)
 			break;
 		case 'L':
 			add_override(&dm, "log-level", optarg);
+			break;
+		case 'C':
+			add_override(&dm, "ca-file", optarg);
+			break;
+		case 'c':
+			add_override(&dm, "cert-file", optarg);
+			break;
+		case 'k':
+			add_override(&dm, "key-file", optarg);
 			break;
 		default:
 			usage();
@@ -285,11 +316,12 @@ main(int argc, char **argv)
 	if (dm.set.listen == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < dm.conf->n_listen; i++) {
-		memcpy(&dm.set.listen[i].ss, &dm.conf->listen[i].sa,
-		    dm.conf->listen[i].salen);
-		dm.set.listen[i].len = dm.conf->listen[i].salen;
+		if (covered_by_dual_stack(dm.conf, &dm.conf->listen[i]))
+			continue;
+		memcpy(&dm.set.listen[dm.set.nlisten].ss,
+		    &dm.conf->listen[i].sa, dm.conf->listen[i].salen);
+		dm.set.listen[dm.set.nlisten++].len = dm.conf->listen[i].salen;
 	}
-	dm.set.nlisten = dm.conf->n_listen;
 	dm.set.dtls = dm.conf->transport != CONF_TRANSPORT_TLS;
 	dm.set.tls = dm.conf->transport != CONF_TRANSPORT_DTLS;
 	dm.set.ca_file = dm.conf->ca_file;
