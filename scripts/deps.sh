@@ -18,6 +18,9 @@ PACKAGES=(
 	libcbor-dev		# libdots: CBOR (signal channel)
 	libjansson-dev		# libdots: JSON (data channel)
 	libsqlite3-dev		# dotsd: the durable store
+	libcoap3-dev		# dotsd: CoAP over (D)TLS (libcoap-3-gnutls)
+	libgnutls28-dev		# dotsd: certificates, cuid of the peer
+	libcoap3-bin		# coap-client-gnutls, for tests/integration
 	libcmocka-dev		# unit tests
 	libyang2-tools		# yanglint, checks vectors against the YANG modules
 	libyang2-dev		# libyang API: interop tests (tests/interop), data channel
