@@ -103,6 +103,8 @@ sig_flush_doomed(struct dotsd *d, size_t count)
 
 	if (count > d->ndoomed)
 		count = d->ndoomed;
+	if (count == 0)
+		return;		/* d->doomed may still be NULL */
 	for (i = 0; i < count; i++)
 		coap_delete_resource(d->ctx, d->doomed[i]);
 	memmove(d->doomed, d->doomed + count,
