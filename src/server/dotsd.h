@@ -42,6 +42,13 @@ struct sig_session {
 	char			 cuid[DOTSD_CUID_LEN + 1];	/* from the cert */
 };
 
+/* A session configuration read from the store, waiting for its client. */
+struct sig_saved_config {
+	char			 cuid[STORE_ID_MAX + 1];
+	uint32_t		 sid;
+	struct dots_signal_config config;
+};
+
 struct dotsd {
 	coap_context_t		*ctx;
 	struct store		*store;
@@ -49,6 +56,8 @@ struct dotsd {
 	struct dotsd_client	*clients;
 	size_t			 nclients;
 	struct sig_limits	 limits;
+	struct sig_saved_config	*saved;
+	size_t			 nsaved;
 	/* answers held until the turn's commit (sig_defer.c) */
 	struct sig_pending	*pending;
 	size_t			 npending, cappending;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dots/cbor.h>
+
 #include "dotsd.h"
 #include "log.h"
 #include "server.h"
@@ -214,6 +216,37 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 	return 0;
 }
 
+/*
+ * Stored session configurations are keyed by cuid, which is known only
+ * once the client's certificate is seen; keep them until then
+ * (sig_tls.c hands each to its client at the handshake).
+ */
+static int
+keep_config(void *arg, const struct store_config *c)
+{
+	struct dotsd *d = arg;
+	struct sig_saved_config *bigger, *sc;
+	struct dots_signal *m;
+
+	if (dots_cbor_decode_signal(c->body, c->body_len, &m, NULL) !=
+	    DOTS_OK || m->kind != DOTS_SIG_CONFIG) {
+		dots_signal_free(m);
+		return 0;
+	}
+	bigger = realloc(d->saved, (d->nsaved + 1) * sizeof(*bigger));
+	if (bigger == NULL) {
+		dots_signal_free(m);
+		return -1;
+	}
+	d->saved = bigger;
+	sc = &d->saved[d->nsaved++];
+	snprintf(sc->cuid, sizeof(sc->cuid), "%s", c->cuid);
+	sc->sid = c->sid;
+	sc->config = m->config;
+	dots_signal_free(m);
+	return 0;
+}
+
 /* After the mitigators exist: bring back the stored mitigations. */
 int
 dotsd_restore(struct dotsd *d)
@@ -222,6 +255,8 @@ dotsd_restore(struct dotsd *d)
 
 	store_begin(d->store);
 	ret = mit_engine_restore(d->engine, find_client, d, time(NULL));
+	if (store_config_foreach(d->store, keep_config, d) != 0)
+		ret = -1;
 	store_commit(d->store);
 	return ret;
 }
@@ -234,5 +269,6 @@ dotsd_cleanup(struct dotsd *d)
 		coap_free_context(d->ctx);
 	free(d->doomed);
 	free(d->pending);
+	free(d->saved);
 	coap_cleanup();
 }

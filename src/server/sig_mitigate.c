@@ -43,12 +43,28 @@ find_resource(struct dotsd *d, const char *path)
 }
 
 static void
+undoom(struct dotsd *d, coap_resource_t *r)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndoomed; i++)
+		if (d->doomed[i] == r) {
+			memmove(d->doomed + i, d->doomed + i + 1,
+			    (d->ndoomed - i - 1) * sizeof(*d->doomed));
+			d->ndoomed--;
+			return;
+		}
+}
+
+static void
 ensure_resource(struct dotsd *d, const char *path)
 {
 	coap_resource_t *r;
 
-	if (find_resource(d, path) != NULL)
+	if ((r = find_resource(d, path)) != NULL) {
+		undoom(d, r);	/* removed and created again in one turn */
 		return;
+	}
 	/* NON notifications always (RFC 9132 section 4.4.2.1) */
 	r = coap_resource_init(coap_new_str_const((const uint8_t *)path,
 	    strlen(path)), COAP_RESOURCE_FLAGS_RELEASE_URI |

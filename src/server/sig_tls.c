@@ -148,6 +148,23 @@ match_client(struct dotsd *d, const char *cn, const char *cuid,
 	return NULL;
 }
 
+/* A configuration stored before a restart goes back to its client. */
+static void
+restore_config(struct dotsd *d, struct dotsd_client *cl, const char *cuid)
+{
+	size_t i;
+
+	if (cl->has_config)
+		return;
+	for (i = 0; i < d->nsaved; i++)
+		if (strcmp(d->saved[i].cuid, cuid) == 0) {
+			cl->has_config = true;
+			cl->sid = d->saved[i].sid;
+			cl->config = d->saved[i].config;
+			return;
+		}
+}
+
 /* Called by libcoap once the chain checked out; depth 0 is the peer. */
 static int
 sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
@@ -180,6 +197,7 @@ sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
 	}
 	ss->client = cl;
 	memcpy(ss->cuid, cuid, sizeof(ss->cuid));
+	restore_config(d, cl, cuid);
 	return 1;
 }
 

@@ -91,7 +91,6 @@ check "expired mid 4 not left in force ($n apply, $w withdraw)" \
 n=$(printf '%s\n' "$after" | grep -c " withdraw .*\"mid\":[123],")
 check "nothing of mids 1-3 withdrawn ($n)" test "$n" -eq 0
 
-known_failure "session configuration not restored from the store"
 get config/sid=1
 expect_code 2.05 "GET /config/sid=1 after the restart"
 
