@@ -127,7 +127,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 	struct sigaction sa;
 	time_t last_tick = 0, now;
 	size_t i, doomed_before;
-	bool committed;
+	bool committed, released = false;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -144,7 +144,11 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 		}
 		doomed_before = d->ndoomed;
 		store_begin(d->store);
-		coap_io_process(d->ctx, TURN_MS);
+		/*
+		 * Answers released at the end of the last turn go out in this
+		 * one: don't wait for new traffic before sending them.
+		 */
+		coap_io_process(d->ctx, released ? COAP_IO_NO_WAIT : TURN_MS);
 		for (i = 0; i < set->nbackends; i++)
 			if (set->backends[i]->ops->poll != NULL)
 				set->backends[i]->ops->poll(set->backends[i]);
@@ -158,6 +162,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 		if (!committed)
 			log_warnx("store: commit failed: %s",
 			    store_errmsg(d->store));
+		released = d->npending > 0;
 		sig_release_deferred(d, committed);
 		sig_flush_doomed(d, doomed_before);
 	}
