@@ -44,6 +44,8 @@
 #include <dots/json.h>
 #include <dots/model.h>
 
+#include "bench_util.h"
+
 #define DEFAULT_RUNS	15
 #define MAX_RUNS	1000
 #define RUN_NS		75000000.0	/* one run: three loops, ~75 ms */
@@ -67,32 +69,6 @@ struct bench_case {
 
 /* Folds every result in, so that no call can be dropped as dead code. */
 static volatile uint64_t	sink;
-
-static void	die(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bench_codec: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		die("clock_gettime: %s", strerror(errno));
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* Message construction ---------------------------------------------- */
 
@@ -322,14 +298,6 @@ prepare(struct bench_case *c)
 	dots_signal_free(back);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 struct stats {
 	double	median, p99, min;
 };
@@ -373,6 +341,8 @@ main(int argc, char *argv[])
 	size_t runs = DEFAULT_RUNS, ci, r, n;
 	int i, quick = 0, verbose = 0, op;
 	char *end;
+
+	bench_name = "bench_codec";
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)

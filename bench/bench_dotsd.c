@@ -34,6 +34,8 @@
 #include <dots/cbor.h>
 #include <dots/model.h>
 
+#include "bench_util.h"
+
 #define RUNS		5
 #define CF_DOTS_CBOR	271
 #define MID_SPACE	60000u	/* below the server's max-mitigations */
@@ -90,14 +92,6 @@ lat_add(double ms)
 		}
 	}
 	lat[n_lat++] = ms;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* Percentile p (0..100) of v[0..n), sorting v. */
@@ -623,6 +617,7 @@ main(int argc, char **argv)
 	const char *only;
 	size_t i;
 
+	bench_name = "bench_dotsd";
 	if (argc != 7 && argc != 8) {
 		fprintf(stderr, "usage: %s HOST PORT CERTDIR CLIENT CUID "
 		    "DOTSD_PID [MEASUREMENTS]\n", argv[0]);

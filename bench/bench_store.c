@@ -53,6 +53,8 @@
 
 #include "store.h"
 
+#include "bench_util.h"
+
 #define DEFAULT_RUNS	5
 #define MAX_RUNS	100
 #define RUN_NS		1e9
@@ -95,40 +97,6 @@ static const char *const empty_what[NEMPTY] = {
 	"BEGIN IMMEDIATE + COMMIT",
 	"BEGIN IMMEDIATE + ROLLBACK",
 };
-
-static void	die(const char *fmt, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bench_store: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		die("clock_gettime: %s", strerror(errno));
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static struct stats
 summarize(double *v, size_t n)
@@ -329,6 +297,8 @@ main(int argc, char *argv[])
 	bool quick = false, runs_set = false, full = true;
 	char err[512], *end;
 	int a;
+
+	bench_name = "bench_store";
 
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--quick") == 0)
