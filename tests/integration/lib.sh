@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # Shared code of the integration tests: a real dotsd on a free loopback
-# port, driven with libcoap's coap-client-gnutls over DTLS.  Sourced by the
-# test scripts, never run.  A test looks like
+# port, driven with libcoap's coap-client-gnutls over DTLS (or TLS: set
+# TRANSPORT before dotsd_conf and SCHEME before the requests).  Sourced by
+# the test scripts, never run.  A test looks like
 #
 #	. "$(dirname "$0")/lib.sh"
 #	lib_init "$@"			# DOTSD DOTS_CODEC, from CTest
@@ -29,6 +30,9 @@
 #	BODY	the response body: JSON (dots-codec's rendering of the CBOR)
 #		if it was CBOR, else its text (the diagnostic of a 4.xx/5.xx)
 #	MAXAGE	the Max-Age option, or "" if absent
+# The client is the one named by as_client (its certificate) or
+# as_psk_client (a PSK identity and key); SCHEME is coaps (DTLS, the
+# default) or coaps+tcp (TLS).
 # Checks (expect_*) print "ok" or "FAIL" and go on; finish() exits 1 if any
 # failed.  A check preceded by `known_failure "why"` that fails is reported
 # as KNOWN FAILURE and does not fail the test (and says so when it starts
@@ -48,6 +52,8 @@ SC="ietf-dots-signal-channel:signal-config"
 
 COAP_CLIENT=${COAP_CLIENT:-coap-client-gnutls}
 COAP_TIMEOUT=${COAP_TIMEOUT:-5}		# seconds to wait for a response
+SCHEME=coaps				# or coaps+tcp
+TRANSPORT=dtls				# of dotsd: dtls, tls or both
 
 T=
 DOTSD=
@@ -67,6 +73,8 @@ CLIENT=
 CUID=
 CERT=
 KEY=
+PSK_ID=
+PSK_KEY=
 declare -A CUIDS=()
 
 log() {
@@ -165,12 +173,13 @@ client_block() {
 
 # dotsd_conf [TEXT]: write $T/dotsd.conf, the common settings followed by
 # TEXT (client blocks, other keywords).  ABT sets active-but-terminating
-# (default 2 s).  The port is filled in by start_dotsd.
+# (default 2 s), TRANSPORT the transport.  The port is filled in by
+# start_dotsd.
 dotsd_conf() {
 	cat >"$T/dotsd.conf.in" <<EOF
 # written by tests/integration/lib.sh
 listen 127.0.0.1 @PORT@
-transport dtls
+transport $TRANSPORT
 ca-file "$T/certs/ca.pem"
 cert-file "$T/certs/server.pem"
 key-file "$T/certs/server-key.pem"
@@ -186,11 +195,20 @@ ${1:-}
 EOF
 }
 
+# A port free for both UDP and TCP, since dotsd may listen on both.
 free_udp_port() {
 	python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    print(port)
+    break'
 }
 
 # start_dotsd: start dotsd in the foreground (-d) in the background of
@@ -287,7 +305,38 @@ as_client() {
 	CUID=${CUIDS[$1]:-}
 	CERT="$T/certs/$1.pem"
 	KEY="$T/certs/$1-key.pem"
+	PSK_ID=
+	PSK_KEY=
 	[ -n "$CUID" ] && [ -f "$CERT" ] || die "as_client: no client $1"
+}
+
+# psk_cuid IDENTITY: the cuid of a PSK client (RFC 9132 section 4.4.1.1:
+# SHA-256 of the PSK identity, first 16 bytes, base64url without padding).
+psk_cuid() {
+	python3 -c 'import base64, hashlib, sys
+d = hashlib.sha256(sys.argv[1].encode()).digest()[:16]
+print(base64.urlsafe_b64encode(d).decode().rstrip("="))' "$1"
+}
+
+# as_psk_client NAME IDENTITY KEY: later requests use a PSK handshake with
+# IDENTITY and KEY (text, as coap-client -u and -k take them) and the cuid
+# of IDENTITY.  NAME is only for the transcript.
+as_psk_client() {
+	CLIENT=$1
+	PSK_ID=$2
+	PSK_KEY=$3
+	CUID=$(psk_cuid "$2")
+	CERT=
+	KEY=
+}
+
+# The coap-client options that present the current client's credentials.
+client_creds() {
+	if [ -n "$PSK_ID" ]; then
+		CREDS=(-u "$PSK_ID" -k "$PSK_KEY")
+	else
+		CREDS=(-c "$CERT" -j "$KEY" -C "$T/certs/ca.pem")
+	fi
 }
 
 # Parse a coap-client -v 6 transcript (stdout) into one line per response
@@ -336,9 +385,10 @@ coap_req() {
 	REQ_SEQ=$((REQ_SEQ + 1))
 	base="$T/req.$REQ_SEQ"
 	rm -f "$base.body"
+	client_creds
 	"$COAP_CLIENT" -v 6 -B "$COAP_TIMEOUT" -m "$method" \
-	    -c "$CERT" -j "$KEY" -C "$T/certs/ca.pem" -o "$base.body" "$@" \
-	    "coaps://127.0.0.1:$DOTSD_PORT/.well-known/dots/$path" \
+	    "${CREDS[@]}" -o "$base.body" "$@" \
+	    "$SCHEME://127.0.0.1:$DOTSD_PORT/.well-known/dots/$path" \
 	    >"$base.out" 2>"$base.err" </dev/null
 	rec=$(parse_transcript "$base.out" | head -n 1)
 	CODE=none BODY= MAXAGE=
@@ -362,7 +412,7 @@ coap_req() {
 	    ! kill -0 "$DOTSD_PID" 2>/dev/null; then
 		BODY="(dotsd is not running)"
 	fi
-	log "  [$CLIENT] $method /$path -> $CODE${BODY:+ $BODY}"
+	log "  [$CLIENT${SCHEME#coaps}] $method /$path -> $CODE${BODY:+ $BODY}"
 }
 
 # put_cbor PATH FILE [options...]: PUT the CBOR in FILE (Content-Format
@@ -436,11 +486,11 @@ mit_json() {
 # (the registration's 2.05, or an error) is in.
 observe_start() {
 	local name=$1 secs=$2 path=$3 i
+	client_creds
 	# line-buffered, so that the transcript grows as responses come
 	stdbuf -oL "$COAP_CLIENT" -v 6 -s "$secs" -B $((secs + 5)) -m get \
-	    -c "$CERT" -j "$KEY" -C "$T/certs/ca.pem" \
-	    -o "$T/obs.$name.body" \
-	    "coaps://127.0.0.1:$DOTSD_PORT/.well-known/dots/$path" \
+	    "${CREDS[@]}" -o "$T/obs.$name.body" \
+	    "$SCHEME://127.0.0.1:$DOTSD_PORT/.well-known/dots/$path" \
 	    >"$T/obs.$name.out" 2>"$T/obs.$name.err" </dev/null &
 	BG_PIDS+=($!)
 	eval "OBS_PID_$name=$!"
