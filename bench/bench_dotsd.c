@@ -61,7 +61,8 @@ struct pending {
 static coap_context_t	*ctx;
 static coap_address_t	 dst;
 static coap_dtls_pki_t	 pki;
-static char		 ca_file[1024], cert_file[1024], key_file[1024];
+static uint8_t		*ca_pem, *cert_pem, *key_pem;
+static size_t		 ca_len, cert_len, key_len;
 static const char	*cuid;
 static long		 dotsd_pid;
 
@@ -71,6 +72,28 @@ static uint32_t		 next_mid;
 static unsigned long	 n_ok, n_err, n_lost;
 static double		*lat;		/* round trips of this measurement, ms */
 static size_t		 n_lat, cap_lat;
+
+/* The whole of @p path, NUL-terminated as libcoap wants PEM buffers. */
+static uint8_t *
+slurp(const char *dir, const char *name, size_t *len)
+{
+	char path[1024];
+	uint8_t *buf;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 ||
+	    (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		die("%s: %s", path, strerror(errno));
+	if ((buf = malloc((size_t)n + 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, f) != (size_t)n)
+		die("%s: cannot read", path);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n + 1;
+	return buf;
+}
 
 static double
 now(void)
@@ -640,10 +663,15 @@ main(int argc, char **argv)
 	only = argc == 8 ? argv[7] : "12345";
 	cuid = argv[5];
 	dotsd_pid = strtol(argv[6], NULL, 10);
-	snprintf(ca_file, sizeof(ca_file), "%s/ca.pem", argv[3]);
-	snprintf(cert_file, sizeof(cert_file), "%s/%s.pem", argv[3], argv[4]);
-	snprintf(key_file, sizeof(key_file), "%s/%s-key.pem", argv[3],
-	    argv[4]);
+	{
+		char name[256];
+
+		ca_pem = slurp(argv[3], "ca.pem", &ca_len);
+		snprintf(name, sizeof(name), "%s.pem", argv[4]);
+		cert_pem = slurp(argv[3], name, &cert_len);
+		snprintf(name, sizeof(name), "%s-key.pem", argv[4]);
+		key_pem = slurp(argv[3], name, &key_len);
+	}
 
 	/* one UDP socket per client session */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -673,10 +701,14 @@ main(int argc, char **argv)
 	pki.cert_chain_verify_depth = 2;
 	pki.check_cert_revocation = 0;
 	pki.client_sni = (char *)"localhost";
-	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
-	pki.pki_key.key.pem.ca_file = ca_file;
-	pki.pki_key.key.pem.public_cert = cert_file;
-	pki.pki_key.key.pem.private_key = key_file;
+	/* in memory: given file names, libcoap reads them per handshake */
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM_BUF;
+	pki.pki_key.key.pem_buf.ca_cert = ca_pem;
+	pki.pki_key.key.pem_buf.ca_cert_len = ca_len;
+	pki.pki_key.key.pem_buf.public_cert = cert_pem;
+	pki.pki_key.key.pem_buf.public_cert_len = cert_len;
+	pki.pki_key.key.pem_buf.private_key = key_pem;
+	pki.pki_key.key.pem_buf.private_key_len = key_len;
 
 	if ((ctx = coap_new_context(NULL)) == NULL) {
 		fprintf(stderr, "coap_new_context failed\n");
@@ -717,5 +749,8 @@ main(int argc, char **argv)
 	coap_free_context(ctx);
 	coap_cleanup();
 	free(lat);
+	free(ca_pem);
+	free(cert_pem);
+	free(key_pem);
 	return 0;
 }
