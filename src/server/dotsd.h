@@ -110,8 +110,10 @@ void	sig_release_deferred(struct dotsd *d, bool committed);
 
 /* sig_util.c */
 void	sig_reply_error(coap_pdu_t *resp, int code, const char *diag);
-int	sig_reply_body(coap_pdu_t *resp, int code,
-	    const struct dots_signal *body);
+int	sig_reply_body(coap_resource_t *r, coap_session_t *s,
+	    const coap_pdu_t *req, coap_pdu_t *resp,
+	    const coap_string_t *query, int code,
+	    const struct dots_signal *body, int max_age);
 int	sig_request_body(const coap_pdu_t *req, coap_pdu_t *resp,
 	    struct dots_signal **out);
 int	sig_uri_of(const coap_pdu_t *req, struct dots_uri *uri,

@@ -18,6 +18,13 @@
 
 #define CFG_ALL	(DOTS_CFG_MIN | DOTS_CFG_MAX | DOTS_CFG_CURRENT)
 
+/*
+ * Max-Age of a configuration (RFC 9132 section 4.5.2): without it clients
+ * refresh every 60 s; a configuration changes only when its client PUTs
+ * one or the operator reloads, so an hourly refresh is plenty.
+ */
+#define CONFIG_MAX_AGE	3600
+
 static void
 set3(struct dots_cfg_value *v, int64_t cur, int64_t min, int64_t max)
 {
@@ -185,8 +192,6 @@ sig_config_handle(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *re
 	char err[DOTS_DIAG_PATH_MAX + DOTS_DIAG_MSG_MAX];
 	bool created;
 
-	(void)rsrc;
-	(void)query;
 	if (sig_deferred(s, req, resp))
 		return;
 	if (ss == NULL) {
@@ -221,7 +226,8 @@ sig_config_handle(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *re
 			    "sid");
 			return;
 		}
-		sig_reply_body(resp, 205, out);
+		sig_reply_body(rsrc, s, req, resp, query, 205, out,
+		    CONFIG_MAX_AGE);
 		dots_signal_free(out);
 		return;
 	case COAP_REQUEST_CODE_PUT:

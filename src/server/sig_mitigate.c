@@ -237,7 +237,6 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 	struct dots_uri uri;
 	char err[256];
 
-	(void)rsrc;
 	if (sig_deferred(s, req, resp))
 		return;
 	if (ss == NULL) {
@@ -290,7 +289,8 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 		return;
 	}
 	if (res.body != NULL)
-		sig_reply_body(resp, res.code, res.body);
+		sig_reply_body(rsrc, s, req, resp, query, res.code, res.body,
+		    -1);
 	else
 		sig_reply_error(resp, res.code, res.diag);
 	dots_signal_free(res.body);

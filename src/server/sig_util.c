@@ -8,6 +8,7 @@
  * error and CBOR responses.  libcoap types stay in sig_*.c files.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dots/cbor.h>
@@ -25,20 +26,49 @@ sig_reply_error(coap_pdu_t *resp, int code, const char *diag)
 		coap_add_data(resp, strlen(diag), (const uint8_t *)diag);
 }
 
-int
-sig_reply_body(coap_pdu_t *resp, int code, const struct dots_signal *body)
+static void
+free_body(coap_session_t *s, void *buf)
 {
-	uint8_t buf[DOTS_CBOR_MAX_BODY], cf[4];
-	size_t len;
+	(void)s;
+	free(buf);
+}
 
-	if (dots_cbor_encode_signal(body, buf, sizeof(buf), &len) != DOTS_OK) {
+/*
+ * A CBOR answer of any size: libcoap sends what does not fit one datagram
+ * with Block2 (RFC 7959), as a GET of every mitigation of a busy client
+ * needs.  max_age -1: no Max-Age option.
+ */
+int
+sig_reply_body(coap_resource_t *r, coap_session_t *s, const coap_pdu_t *req,
+    coap_pdu_t *resp, const coap_string_t *query, int code,
+    const struct dots_signal *body, int max_age)
+{
+	size_t cap = 1024, len = 0;
+	uint8_t *buf = NULL, *bigger;
+	int ret;
+
+	do {
+		if ((bigger = realloc(buf, cap)) == NULL) {
+			free(buf);
+			sig_reply_error(resp, 500, "out of memory");
+			return -1;
+		}
+		buf = bigger;
+		ret = dots_cbor_encode_signal(body, buf, cap, &len);
+		cap = len;
+	} while (ret == DOTS_ENOSPC);
+	if (ret != DOTS_OK) {
+		free(buf);
 		sig_reply_error(resp, 500, "cannot encode the response");
 		return -1;
 	}
 	coap_pdu_set_code(resp, COAP_RESPONSE_CODE(code));
-	coap_add_option(resp, COAP_OPTION_CONTENT_FORMAT,
-	    coap_encode_var_safe(cf, sizeof(cf), DOTS_CONTENT_FORMAT), cf);
-	coap_add_data(resp, len, buf);
+	if (!coap_add_data_large_response(r, s, req, resp, query,
+	    DOTS_CONTENT_FORMAT, max_age, 0, len, buf, free_body, buf)) {
+		free(buf);	/* not taken: libcoap released nothing */
+		sig_reply_error(resp, 500, "cannot send the response");
+		return -1;
+	}
 	return 0;
 }
 

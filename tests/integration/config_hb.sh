@@ -25,6 +25,7 @@ IC="$SC.idle-config"
 log "== GET /config: what the server accepts"
 get config
 expect_code 2.05 "GET /config"
+check "GET /config carries Max-Age 3600 (got '$MAXAGE')" [ "$MAXAGE" = 3600 ]
 expect_json_field "$MC.heartbeat-interval.current-value" 30
 expect_json_field "$MC.heartbeat-interval.min-value" 20
 expect_json_field "$MC.heartbeat-interval.max-value" 120
