@@ -7,6 +7,7 @@
 #ifndef DOTS_DOTSD_H
 #define DOTS_DOTSD_H
 
+#include <sys/queue.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -19,6 +20,8 @@
 #include "store.h"
 
 #define DOTSD_CUID_LEN	22	/* RFC 9132 section 4.4.1.1 */
+#define DOTSD_PSK_ID_MAX	128	/* bytes, as the configuration allows */
+#define DOTSD_PSK_KEY_MAX	64
 
 /* Session-configuration values this server offers (RFC 9132 4.5). */
 struct sig_limits {
@@ -28,7 +31,11 @@ struct sig_limits {
 
 struct dotsd_client {
 	struct mit_client	 mc;		/* engine view: domain, limits */
-	char			 identity[160];	/* "cn:NAME" or "spki:CUID" */
+	char			 identity[160];	/* "cn:NAME", "spki:CUID", "psk:ID" */
+	/* PSK handshakes: identity (empty: none) and key (never logged) */
+	char			 psk_identity[DOTSD_PSK_ID_MAX + 1];
+	uint8_t			 psk_key[DOTSD_PSK_KEY_MAX];
+	size_t			 psk_key_len;
 	/* negotiated session configuration (RFC 9132 4.5.2) */
 	bool			 has_config;
 	uint32_t		 sid;
@@ -39,7 +46,11 @@ struct dotsd_client {
 /* Per (D)TLS session, hung on coap_session_set_app_data(). */
 struct sig_session {
 	struct dotsd_client	*client;
-	char			 cuid[DOTSD_CUID_LEN + 1];	/* from the cert */
+	char			 cuid[DOTSD_CUID_LEN + 1];	/* cert or PSK */
+	bool			 psk;		/* authenticated by a PSK */
+	bool			 established;	/* traffic seen after the handshake */
+	coap_session_t		*session;
+	LIST_ENTRY(sig_session)	 entry;		/* in dotsd's sessions */
 };
 
 /* A session configuration read from the store, waiting for its client. */
@@ -56,6 +67,7 @@ struct dotsd {
 	struct dotsd_client	*clients;
 	size_t			 nclients;
 	struct sig_limits	 limits;
+	LIST_HEAD(, sig_session) sessions;	/* authenticated ones */
 	struct sig_saved_config	*saved;
 	size_t			 nsaved;
 	/* answers held until the turn's commit (sig_defer.c) */

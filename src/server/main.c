@@ -118,6 +118,16 @@ client_from_conf(struct daemon *dm, struct dotsd_client *cl,
 	    cc->identity.kind == CONF_ID_CN ? "cn" :
 	    cc->identity.kind == CONF_ID_SPKI ? "spki" : "psk",
 	    cc->identity.value);
+	/* the key is copied: the tree it comes from goes on reload */
+	snprintf(cl->psk_identity, sizeof(cl->psk_identity), "%s",
+	    cc->psk_identity != NULL ? cc->psk_identity : "");
+	memset(cl->psk_key, 0, sizeof(cl->psk_key));
+	cl->psk_key_len = 0;
+	if (cc->psk_identity != NULL &&
+	    cc->psk_key.len <= sizeof(cl->psk_key)) {
+		memcpy(cl->psk_key, cc->psk_key.data, cc->psk_key.len);
+		cl->psk_key_len = cc->psk_key.len;
+	}
 	cl->mc.prefixes = cc->prefix;
 	cl->mc.nprefixes = cc->n_prefix;
 	cl->mc.fqdns = cc->fqdn;
@@ -192,11 +202,18 @@ reload(struct dotsd *d, void *arg)
 		    conf_client_by_name(nc, cl->mc.name);
 
 		if (cc == NULL) {
-			/* no longer configured: nothing is authorized */
+			/*
+			 * No longer configured: nothing is authorized, and no
+			 * new session may start.  Its sessions stay up.
+			 */
 			log_warnx("reload: client %s removed; it may no "
 			    "longer request mitigation", cl->mc.name);
 			cl->mc.nprefixes = 0;
 			cl->mc.nfqdns = 0;
+			cl->identity[0] = '\0';
+			cl->psk_identity[0] = '\0';
+			memset(cl->psk_key, 0, sizeof(cl->psk_key));
+			cl->psk_key_len = 0;
 			continue;
 		}
 		client_from_conf(dm, cl, cc);

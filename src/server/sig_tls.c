@@ -2,16 +2,24 @@
  * opendots - DDoS Open Threat Signaling
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * Mutual X.509 authentication of the signal channel and client identity.
+ * Authentication of the signal channel and client identity: mutual X.509
+ * or a pre-shared key, on DTLS and TLS alike.
  *
  * The CA, certificate and key are read once into memory and handed to
  * libcoap as PEM buffers: given file names, libcoap re-reads them on every
  * handshake.  The peer certificate is checked against the CA by the TLS
  * library; then sig_verify_peer() maps it to a configured client, by its
  * CN ("cn:NAME") or by its RFC 9132 cuid ("spki:CUID", SHA-256 of the
- * SubjectPublicKeyInfo, first 16 bytes, base64url).  A certificate that
- * maps to no client is refused during the handshake: no unauthenticated or
- * unknown client ever reaches a handler.
+ * SubjectPublicKeyInfo, first 16 bytes, base64url).  A PSK handshake
+ * names an identity; sig_verify_psk() gives the TLS library the key of
+ * the client configured with it, and the session's cuid is the SHA-256 of
+ * the identity, cut the same way (RFC 9132 section 4.4.1.1).  A
+ * certificate or identity that maps to no client is refused during the
+ * handshake, as is a wrong key: no unauthenticated or unknown client ever
+ * reaches a handler.
+ *
+ * Every authenticated session is on the dotsd's list of sessions; it
+ * leaves the list when libcoap deletes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +30,7 @@
 #include <gnutls/x509.h>
 
 #include "dotsd.h"
+#include "log.h"
 
 struct pem {
 	uint8_t	*data;
@@ -29,6 +38,9 @@ struct pem {
 };
 
 static struct pem ca_pem, cert_pem, key_pem;
+static coap_bin_const_t psk_answer;	/* libcoap copies it at once */
+/* PSK identities are the peer's choice: their messages are rate-limited */
+static struct log_rl psk_rl = LOG_RL_INIT(10, 1000);
 
 static int
 read_pem(const char *path, struct pem *p, char *err, size_t errlen)
@@ -125,6 +137,18 @@ out:
 	return ret;
 }
 
+/* RFC 9132 section 4.4.1.1: the cuid of a PSK identity. */
+static int
+cuid_from_psk(const uint8_t *id, size_t len, char *cuid)
+{
+	uint8_t digest[32];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, id, len, digest) < 0)
+		return -1;
+	base64url(digest, 16, cuid);
+	return 0;
+}
+
 static struct dotsd_client *
 match_client(struct dotsd *d, const char *cn, const char *cuid,
     const char *full)
@@ -165,13 +189,57 @@ restore_config(struct dotsd *d, struct dotsd_client *cl, const char *cuid)
 		}
 }
 
+/*
+ * The session belongs to @p cl from now on.  Called during the handshake,
+ * which may still fail (a wrong PSK): sig_session_event() undoes it when
+ * libcoap deletes the session, whatever the outcome.
+ */
+static int
+bind_session(struct dotsd *d, coap_session_t *session, struct dotsd_client *cl,
+    const char *cuid, bool psk)
+{
+	struct sig_session *ss = coap_session_get_app_data(session);
+
+	if (ss == NULL) {
+		ss = calloc(1, sizeof(*ss));
+		if (ss == NULL)
+			return -1;
+		ss->session = session;
+		coap_session_set_app_data(session, ss);
+		LIST_INSERT_HEAD(&d->sessions, ss, entry);
+	} else if (ss->client != NULL)
+		ss->client->sessions--;
+	cl->sessions++;
+	ss->client = cl;
+	ss->psk = psk;
+	memcpy(ss->cuid, cuid, sizeof(ss->cuid));
+	restore_config(d, cl, cuid);
+	return 0;
+}
+
+/* A peer's identity for the log: printable ASCII, other bytes as \xHH. */
+static void
+printable(const uint8_t *in, size_t len, char *out, size_t outlen)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 5 < outlen; i++) {
+		if (in[i] >= 0x20 && in[i] < 0x7f && in[i] != '"' &&
+		    in[i] != '\\')
+			out[o++] = (char)in[i];
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+			    in[i]);
+	}
+	out[o] = '\0';
+}
+
 /* Called by libcoap once the chain checked out; depth 0 is the peer. */
 static int
 sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
     coap_session_t *session, unsigned depth, int validated, void *arg)
 {
 	struct dotsd *d = arg;
-	struct sig_session *ss;
 	struct dotsd_client *cl;
 	char cuid[DOTSD_CUID_LEN + 1], full[44];
 
@@ -187,18 +255,43 @@ sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
 		    "no such client configured\n", cn ? cn : "-", cuid);
 		return 0;
 	}
-	ss = coap_session_get_app_data(session);
-	if (ss == NULL) {
-		ss = calloc(1, sizeof(*ss));
-		if (ss == NULL)
-			return 0;
-		coap_session_set_app_data(session, ss);
-		cl->sessions++;
+	return bind_session(d, session, cl, cuid, false) == 0;
+}
+
+/*
+ * PSK handshake: the key of the client with this identity, or NULL to
+ * refuse.  The TLS library then checks that the peer holds the key.
+ */
+static const coap_bin_const_t *
+sig_verify_psk(coap_bin_const_t *identity, coap_session_t *session,
+    void *arg)
+{
+	struct dotsd *d = arg;
+	struct dotsd_client *cl = NULL;
+	char cuid[DOTSD_CUID_LEN + 1], shown[4 * DOTSD_PSK_ID_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < d->nclients && identity->length > 0; i++) {
+		const char *id = d->clients[i].psk_identity;
+
+		if (strlen(id) == identity->length &&
+		    memcmp(id, identity->s, identity->length) == 0) {
+			cl = &d->clients[i];
+			break;
+		}
 	}
-	ss->client = cl;
-	memcpy(ss->cuid, cuid, sizeof(ss->cuid));
-	restore_config(d, cl, cuid);
-	return 1;
+	if (cl == NULL || cl->psk_key_len == 0) {
+		printable(identity->s, identity->length, shown, sizeof(shown));
+		log_rl_warnx(&psk_rl, "refused PSK identity \"%s\": no such "
+		    "client configured", shown);
+		return NULL;
+	}
+	if (cuid_from_psk(identity->s, identity->length, cuid) != 0 ||
+	    bind_session(d, session, cl, cuid, true) != 0)
+		return NULL;
+	psk_answer.s = cl->psk_key;
+	psk_answer.length = cl->psk_key_len;
+	return &psk_answer;
 }
 
 struct sig_session *
@@ -206,7 +299,21 @@ sig_session_of(coap_session_t *s)
 {
 	struct sig_session *ss = coap_session_get_app_data(s);
 
-	return (ss != NULL && ss->client != NULL) ? ss : NULL;
+	if (ss == NULL || ss->client == NULL)
+		return NULL;
+	/*
+	 * Traffic on the session: the handshake is over, and with a PSK
+	 * only now do we know the peer holds the key.  libcoap has no event
+	 * for the end of a DTLS handshake on the server side.
+	 */
+	if (!ss->established) {
+		ss->established = true;
+		if (ss->psk)
+			log_rl_info(&psk_rl, "client %s: PSK identity \"%s\", "
+			    "cuid %s", ss->client->mc.name,
+			    ss->client->psk_identity, ss->cuid);
+	}
+	return ss;
 }
 
 void
@@ -215,13 +322,14 @@ sig_session_event(struct dotsd *d, coap_session_t *s, coap_event_t ev)
 	struct sig_session *ss;
 
 	(void)d;
-	if (ev != COAP_EVENT_SERVER_SESSION_DEL)
-		return;
 	ss = coap_session_get_app_data(s);
 	if (ss == NULL)
 		return;
+	if (ev != COAP_EVENT_SERVER_SESSION_DEL)
+		return;
 	if (ss->client != NULL)
 		ss->client->sessions--;
+	LIST_REMOVE(ss, entry);
 	coap_session_set_app_data(s, NULL);
 	free(ss);
 }
@@ -231,6 +339,7 @@ sig_tls_setup(struct dotsd *d, const char *ca_file, const char *cert_file,
     const char *key_file, char *err, size_t errlen)
 {
 	coap_dtls_pki_t pki;
+	coap_dtls_spsk_t psk;
 
 	if (read_pem(ca_file, &ca_pem, err, errlen) != 0 ||
 	    read_pem(cert_file, &cert_pem, err, errlen) != 0 ||
@@ -256,6 +365,18 @@ sig_tls_setup(struct dotsd *d, const char *ca_file, const char *cert_file,
 	if (!coap_context_set_pki(d->ctx, &pki)) {
 		snprintf(err, errlen, "the TLS library refused the "
 		    "certificate, key or CA");
+		return -1;
+	}
+	/*
+	 * Always on, even with no PSK client yet: a reload may add one.  An
+	 * identity no client has is refused like an unknown certificate.
+	 */
+	memset(&psk, 0, sizeof(psk));
+	psk.version = COAP_DTLS_SPSK_SETUP_VERSION;
+	psk.validate_id_call_back = sig_verify_psk;
+	psk.id_call_back_arg = d;
+	if (!coap_context_set_psk2(d->ctx, &psk)) {
+		snprintf(err, errlen, "the TLS library refused PSK set-up");
 		return -1;
 	}
 	return 0;

@@ -252,6 +252,22 @@ start_dotsd() {
 	die "dotsd: no free port after 5 tries"
 }
 
+# reload_dotsd: write dotsd.conf again from what dotsd_conf wrote last (on
+# the same port), send SIGHUP and wait until dotsd says it reloaded.
+reload_dotsd() {
+	local before i
+	[ -n "$DOTSD_PID" ] || die "reload_dotsd: dotsd is not running"
+	sed "s/@PORT@/$DOTSD_PORT/" "$T/dotsd.conf.in" >"$T/dotsd.conf"
+	before=$(grep -c 'configuration reloaded' "$T/dotsd.log")
+	kill -HUP "$DOTSD_PID"
+	for i in $(seq 1 50); do
+		[ "$(grep -c 'configuration reloaded' "$T/dotsd.log")" -gt \
+		    "$before" ] && return 0
+		sleep 0.1
+	done
+	die "dotsd did not reload within 5 s"
+}
+
 # dotsd_dead: status 0 (and a FAIL) if dotsd exited on its own since
 # start_dotsd, e.g. after a sanitizer report.
 dotsd_dead() {
