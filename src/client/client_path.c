@@ -1,0 +1,90 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The Uri-Path and Uri-Query of each request (RFC 9132 section 4.2):
+ * "/mitigate/cuid=X[/mid=N]", "/config[/sid=N]", "/hb".  The rules on
+ * which identifiers a request must carry are checked here, before
+ * anything is sent, so that a caller's mistake is an error and not a
+ * 4.00 from the server.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <dots/client.h>
+#include <dots/error.h>
+
+#define PREFIX	".well-known/dots/"
+
+static int
+put(char *buf, size_t len, int n)
+{
+	(void)buf;
+	if (n < 0 || (size_t)n >= len)
+		return DOTS_ENOSPC;
+	return DOTS_OK;
+}
+
+static int
+mitigate_path(const struct dots_request *r, const char *cuid, char *path,
+    size_t pathlen)
+{
+	if (cuid == NULL || cuid[0] == '\0' || strchr(cuid, '/') != NULL)
+		return DOTS_EINVAL;
+	if ((r->op == DOTS_REQ_MITIGATE_PUT ||
+	    r->op == DOTS_REQ_MITIGATE_DELETE) && !r->has_id)
+		return DOTS_EINVAL;	/* mid is mandatory there */
+	if (r->has_id)
+		return put(path, pathlen, snprintf(path, pathlen,
+		    PREFIX "mitigate/cuid=%s/mid=%u", cuid, r->id));
+	return put(path, pathlen, snprintf(path, pathlen,
+	    PREFIX "mitigate/cuid=%s", cuid));
+}
+
+int
+dots_request_path(const struct dots_request *r, const char *cuid, char *path,
+    size_t pathlen, char *query, size_t querylen)
+{
+	int ret;
+
+	if (r == NULL || path == NULL || query == NULL || querylen == 0)
+		return DOTS_EINVAL;
+	query[0] = '\0';
+	if (r->filter != 0 && r->op != DOTS_REQ_MITIGATE_GET)
+		return DOTS_EINVAL;
+	if ((r->flags & DOTS_REQ_OBSERVE) && r->op != DOTS_REQ_MITIGATE_GET &&
+	    r->op != DOTS_REQ_CONFIG_GET)
+		return DOTS_EINVAL;
+	if ((r->flags & DOTS_REQ_IF_MATCH) && r->op != DOTS_REQ_MITIGATE_PUT)
+		return DOTS_EINVAL;
+	switch (r->op) {
+	case DOTS_REQ_MITIGATE_PUT:
+	case DOTS_REQ_MITIGATE_GET:
+	case DOTS_REQ_MITIGATE_DELETE:
+		if ((ret = mitigate_path(r, cuid, path, pathlen)) != DOTS_OK)
+			return ret;
+		if (r->filter == 0)
+			return DOTS_OK;
+		if (strchr("cna", r->filter) == NULL)
+			return DOTS_EINVAL;
+		return put(query, querylen, snprintf(query, querylen, "c=%c",
+		    r->filter));
+	case DOTS_REQ_CONFIG_PUT:
+		if (!r->has_id)
+			return DOTS_EINVAL;	/* sid is mandatory */
+		/* FALLTHROUGH */
+	case DOTS_REQ_CONFIG_GET:
+	case DOTS_REQ_CONFIG_DELETE:
+		if (r->has_id)
+			return put(path, pathlen, snprintf(path, pathlen,
+			    PREFIX "config/sid=%u", r->id));
+		return put(path, pathlen, snprintf(path, pathlen,
+		    PREFIX "config"));
+	case DOTS_REQ_HEARTBEAT:
+		if (r->has_id)
+			return DOTS_EINVAL;
+		return put(path, pathlen, snprintf(path, pathlen,
+		    PREFIX "hb"));
+	}
+	return DOTS_EINVAL;
+}
