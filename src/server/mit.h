@@ -20,6 +20,7 @@
 #include <dots/model.h>
 
 #include "backend.h"
+#include "mit_index.h"
 #include "store.h"
 
 #define MIT_ID_MAX	64
@@ -40,10 +41,22 @@ struct mit_client {
 	time_t			 tokens_at;
 	time_t			 last_heard;	/* any traffic, for session loss */
 	bool			 signal_lost;
+	unsigned		 nmit;		/* mitigations held (engine's) */
 };
 
+struct mit_cuid;
+
 struct mitigation {
-	struct mitigation	*next;
+	/* the engine's lists and indexes */
+	struct mitigation	*next, *prev;	/* all, newest first */
+	struct mitigation	*cnext, *cprev;	/* same cuid, newest first */
+	struct mit_cuid		*owner;
+	struct mi_hnode		 by_key;	/* (cuid, mid) */
+	struct mi_hnode		 by_id;
+	struct mi_entry		*ix;		/* one per target key */
+	size_t			 nix;
+	uint64_t		 seen;		/* overlap search stamp */
+
 	uint64_t		 id;
 	struct mit_client	*client;
 	char			 cuid[MIT_ID_MAX + 1];

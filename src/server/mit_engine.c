@@ -10,6 +10,12 @@
  * client's mitigator.  Status changes come back from the mitigator and the
  * timers, are stored, and are announced through the change callback so the
  * glue can notify observers.
+ *
+ * A mitigation is found in constant time by (cuid, mid) and by id, a
+ * cuid's mitigations are listed together, each client's are counted, and
+ * overlapping requests are found through the target indexes of
+ * mit_index.c: a request costs the same whatever else the server holds.
+ * Only the once-a-second timer walks every mitigation.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,13 +27,36 @@
 
 #include "mit.h"
 
+/* The mitigations of one cuid, for GET-all. */
+struct mit_cuid {
+	struct mi_hnode		 hn;		/* first: the node is the hnode */
+	struct mitigation	*head;		/* newest first */
+	unsigned		 n;
+	char			 cuid[MIT_ID_MAX + 1];
+};
+
 struct mit_engine {
 	struct store		*store;
 	struct mit_params	 params;
 	mit_change_fn		 changed;
 	void			*changed_arg;
-	struct mitigation	*list;
+	struct mitigation	*list;		/* all, newest first */
 	uint64_t		 next_id;
+	uint64_t		 gen;		/* overlap search stamp */
+	struct mi_hash		 by_key;	/* (cuid, mid) */
+	struct mi_hash		 by_id;
+	struct mi_hash		 cuids;
+	/* target keys: what may overlap */
+	struct mi_trie		 prefixes;
+	struct mi_strset	 fqdns;		/* case-insensitive */
+	struct mi_strset	 uris;
+	struct mi_strset	 aliases;
+};
+
+/* A growing array of mitigations. */
+struct mvec {
+	struct mitigation	**v;
+	size_t			  n, cap;
 };
 
 static struct dots_scope *
@@ -49,6 +78,39 @@ result(struct mit_result *res, int code, const char *diag)
 	snprintf(res->diag, sizeof(res->diag), "%s", diag ? diag : "");
 }
 
+static int
+mvec_push(struct mvec *mv, struct mitigation *m)
+{
+	struct mitigation **bigger;
+	size_t cap;
+
+	if (mv->n == mv->cap) {
+		cap = mv->cap ? mv->cap * 2 : 16;
+		if ((bigger = realloc(mv->v, cap * sizeof(*bigger))) == NULL)
+			return -1;
+		mv->v = bigger;
+		mv->cap = cap;
+	}
+	mv->v[mv->n++] = m;
+	return 0;
+}
+
+static void
+mvec_free(struct mvec *mv)
+{
+	free(mv->v);
+	memset(mv, 0, sizeof(*mv));
+}
+
+static int
+by_id_order(const void *a, const void *b)
+{
+	const struct mitigation *ma = *(struct mitigation *const *)a;
+	const struct mitigation *mb = *(struct mitigation *const *)b;
+
+	return ma->id < mb->id ? -1 : ma->id > mb->id;
+}
+
 struct mit_engine *
 mit_engine_new(struct store *st, const struct mit_params *p, mit_change_fn cb,
     void *cb_arg)
@@ -62,6 +124,15 @@ mit_engine_new(struct store *st, const struct mit_params *p, mit_change_fn cb,
 	e->changed = cb;
 	e->changed_arg = cb_arg;
 	e->next_id = 1;
+	mi_trie_init(&e->prefixes);
+	if (mi_hash_init(&e->by_key) != 0 || mi_hash_init(&e->by_id) != 0 ||
+	    mi_hash_init(&e->cuids) != 0 ||
+	    mi_strset_init(&e->fqdns, true) != 0 ||
+	    mi_strset_init(&e->uris, false) != 0 ||
+	    mi_strset_init(&e->aliases, false) != 0) {
+		mit_engine_free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -71,6 +142,7 @@ mitigation_free(struct mitigation *m)
 	if (m == NULL)
 		return;
 	dots_signal_free(m->req);
+	free(m->ix);
 	free(m);
 }
 
@@ -78,24 +150,78 @@ void
 mit_engine_free(struct mit_engine *e)
 {
 	struct mitigation *m, *next;
+	struct mi_hnode *hn, *hnext;
+	size_t i;
 
 	if (e == NULL)
 		return;
 	for (m = e->list; m != NULL; m = next) {
 		next = m->next;
+		m->client->nmit--;
 		mitigation_free(m);
 	}
+	for (i = 0; i < e->cuids.nbucket; i++)
+		for (hn = e->cuids.bucket[i]; hn != NULL; hn = hnext) {
+			hnext = hn->next;
+			free(hn);
+		}
+	mi_hash_free(&e->by_key);
+	mi_hash_free(&e->by_id);
+	mi_hash_free(&e->cuids);
+	mi_trie_free(&e->prefixes);
+	mi_strset_free(&e->fqdns);
+	mi_strset_free(&e->uris);
+	mi_strset_free(&e->aliases);
 	free(e);
+}
+
+static uint64_t
+key_hash(const char *cuid, uint32_t mid)
+{
+	return mi_hash_u64(mi_hash_str(cuid, false) + mid);
 }
 
 static struct mitigation *
 find_mitigation(struct mit_engine *e, const char *cuid, uint32_t mid)
 {
+	struct mi_hnode *hn;
 	struct mitigation *m;
 
-	for (m = e->list; m != NULL; m = m->next)
+	for (hn = mi_hash_first(&e->by_key, key_hash(cuid, mid)); hn != NULL;
+	    hn = mi_hash_next(hn)) {
+		m = (struct mitigation *)((char *)hn -
+		    offsetof(struct mitigation, by_key));
 		if (m->mid == mid && strcmp(m->cuid, cuid) == 0)
 			return m;
+	}
+	return NULL;
+}
+
+static struct mitigation *
+find_by_id(struct mit_engine *e, uint64_t id)
+{
+	struct mi_hnode *hn;
+	struct mitigation *m;
+
+	for (hn = mi_hash_first(&e->by_id, mi_hash_u64(id)); hn != NULL;
+	    hn = mi_hash_next(hn)) {
+		m = (struct mitigation *)((char *)hn -
+		    offsetof(struct mitigation, by_id));
+		if (m->id == id)
+			return m;
+	}
+	return NULL;
+}
+
+static struct mit_cuid *
+find_cuid(struct mit_engine *e, const char *cuid)
+{
+	struct mi_hnode *hn;
+
+	for (hn = mi_hash_first(&e->cuids, mi_hash_str(cuid, false));
+	    hn != NULL; hn = mi_hash_next(hn))
+		if (strcmp(((struct mit_cuid *)hn)->cuid, cuid) == 0)
+			return (struct mit_cuid *)hn;
 	return NULL;
 }
 
@@ -108,13 +234,175 @@ mit_find(struct mit_engine *e, const char *cuid, uint32_t mid)
 unsigned
 mit_count(struct mit_engine *e, const struct mit_client *cl)
 {
-	struct mitigation *m;
-	unsigned n = 0;
+	(void)e;
+	return cl->nmit;
+}
 
-	for (m = e->list; m != NULL; m = m->next)
-		if (m->client == cl)
-			n++;
-	return n;
+/* Lists and indexes ---------------------------------------------------- */
+
+/* One index entry per target key: prefixes, FQDNs, URIs, aliases. */
+static int
+index_targets(struct mit_engine *e, struct mitigation *m)
+{
+	const struct dots_scope *s = scope_of(m);
+	struct mi_entry *ix;
+	size_t i, n = 0;
+	int ret = 0;
+
+	m->nix = s->target.n_prefix + s->target.n_fqdn + s->target.n_uri +
+	    s->n_alias_name;
+	if ((m->ix = ix = calloc(m->nix ? m->nix : 1, sizeof(*ix))) == NULL)
+		return -1;
+	for (i = 0; ret == 0 && i < s->target.n_prefix; i++)
+		ret = mi_trie_insert(&e->prefixes, &s->target.prefix[i],
+		    &ix[n++], m);
+	for (i = 0; ret == 0 && i < s->target.n_fqdn; i++)
+		ret = mi_strset_insert(&e->fqdns, s->target.fqdn[i],
+		    &ix[n++], m);
+	for (i = 0; ret == 0 && i < s->target.n_uri; i++)
+		ret = mi_strset_insert(&e->uris, s->target.uri[i], &ix[n++],
+		    m);
+	for (i = 0; ret == 0 && i < s->n_alias_name; i++)
+		ret = mi_strset_insert(&e->aliases, s->alias_name[i],
+		    &ix[n++], m);
+	return ret;
+}
+
+/* Entries never inserted have no key and are skipped. */
+static void
+unindex_targets(struct mit_engine *e, struct mitigation *m)
+{
+	const struct dots_scope *s = scope_of(m);
+	struct mi_entry *ix = m->ix;
+	size_t i, n = 0;
+
+	if (ix == NULL)
+		return;
+	for (i = 0; i < s->target.n_prefix; i++)
+		mi_trie_remove(&e->prefixes, &ix[n++]);
+	for (i = 0; i < s->target.n_fqdn; i++)
+		mi_strset_remove(&e->fqdns, &ix[n++]);
+	for (i = 0; i < s->target.n_uri; i++)
+		mi_strset_remove(&e->uris, &ix[n++]);
+	for (i = 0; i < s->n_alias_name; i++)
+		mi_strset_remove(&e->aliases, &ix[n++]);
+	free(m->ix);
+	m->ix = NULL;
+	m->nix = 0;
+}
+
+/* Make @p m known: lists, hash tables, target indexes.  0 or -1. */
+static int
+link_mitigation(struct mit_engine *e, struct mitigation *m)
+{
+	struct mit_cuid *c = find_cuid(e, m->cuid);
+
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return -1;
+		snprintf(c->cuid, sizeof(c->cuid), "%s", m->cuid);
+		mi_hash_insert(&e->cuids, &c->hn, mi_hash_str(c->cuid, false));
+	}
+	if (index_targets(e, m) != 0) {
+		unindex_targets(e, m);
+		if (c->n == 0) {
+			mi_hash_remove(&e->cuids, &c->hn);
+			free(c);
+		}
+		return -1;
+	}
+	m->owner = c;
+	m->cprev = NULL;
+	if ((m->cnext = c->head) != NULL)
+		c->head->cprev = m;
+	c->head = m;
+	c->n++;
+	m->prev = NULL;
+	if ((m->next = e->list) != NULL)
+		e->list->prev = m;
+	e->list = m;
+	mi_hash_insert(&e->by_key, &m->by_key, key_hash(m->cuid, m->mid));
+	mi_hash_insert(&e->by_id, &m->by_id, mi_hash_u64(m->id));
+	m->client->nmit++;
+	return 0;
+}
+
+static void
+unlink_mitigation(struct mit_engine *e, struct mitigation *m)
+{
+	struct mit_cuid *c = m->owner;
+
+	unindex_targets(e, m);
+	mi_hash_remove(&e->by_key, &m->by_key);
+	mi_hash_remove(&e->by_id, &m->by_id);
+	if (m->prev != NULL)
+		m->prev->next = m->next;
+	else
+		e->list = m->next;
+	if (m->next != NULL)
+		m->next->prev = m->prev;
+	if (m->cprev != NULL)
+		m->cprev->cnext = m->cnext;
+	else
+		c->head = m->cnext;
+	if (m->cnext != NULL)
+		m->cnext->cprev = m->cprev;
+	if (--c->n == 0) {
+		mi_hash_remove(&e->cuids, &c->hn);
+		free(c);
+	}
+	m->owner = NULL;
+	m->client->nmit--;
+}
+
+struct collect {
+	struct mit_engine	*e;
+	struct mvec		*out;
+};
+
+static int
+collect_one(void *arg, void *value)
+{
+	struct collect *c = arg;
+	struct mitigation *m = value;
+
+	if (m->seen == c->e->gen)
+		return 0;
+	m->seen = c->e->gen;
+	return mvec_push(c->out, m);
+}
+
+/*
+ * The mitigations that share a target key with @p s (a prefix containing
+ * or contained in one of its prefixes, an FQDN, a URI, an alias), once
+ * each, by increasing id.  Scopes without such keys overlap nothing.
+ * @return 0, or -1 out of memory.
+ */
+static int
+candidates(struct mit_engine *e, const struct dots_scope *s, struct mvec *out)
+{
+	struct collect c = { e, out };
+	size_t i;
+	int ret = 0;
+
+	e->gen++;
+	for (i = 0; ret == 0 && i < s->target.n_prefix; i++)
+		ret = mi_trie_overlaps(&e->prefixes, &s->target.prefix[i],
+		    collect_one, &c);
+	for (i = 0; ret == 0 && i < s->target.n_fqdn; i++)
+		ret = mi_strset_find(&e->fqdns, s->target.fqdn[i], collect_one,
+		    &c);
+	for (i = 0; ret == 0 && i < s->target.n_uri; i++)
+		ret = mi_strset_find(&e->uris, s->target.uri[i], collect_one,
+		    &c);
+	for (i = 0; ret == 0 && i < s->n_alias_name; i++)
+		ret = mi_strset_find(&e->aliases, s->alias_name[i],
+		    collect_one, &c);
+	if (ret != 0)
+		return -1;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), by_id_order);
+	return 0;
 }
 
 /* Write the mitigation's current state to the store. */
@@ -157,18 +445,6 @@ set_status(struct mit_engine *e, struct mitigation *m, uint8_t status)
 	persist(e, m);
 	if (e->changed != NULL)
 		e->changed(e->changed_arg, m, false);
-}
-
-static void
-unlink_mitigation(struct mit_engine *e, struct mitigation *m)
-{
-	struct mitigation **pp;
-
-	for (pp = &e->list; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == m) {
-			*pp = m->next;
-			break;
-		}
 }
 
 /* Stop enforcing (if it was) and forget @p m. */
@@ -428,14 +704,54 @@ new_mitigation(struct mit_engine *e, const struct mit_request *r)
 	return m;
 }
 
+/*
+ * RFC 9132 section 4.4.1.2: among overlapping requests of one client with
+ * the same trigger-mitigation, the higher mid wins and the lower goes.
+ * The client's overlapped requests go into @p replaced, and the first
+ * overlapping request of another client into @p other_client.  A higher
+ * one of the client's own is returned (the highest, if several): the
+ * request must then be refused.
+ */
+static struct mitigation *
+sort_overlaps(const struct mvec *cand, const struct mit_request *r,
+    struct mvec *replaced, struct mitigation **other_client, int *err)
+{
+	const struct dots_scope *s = &r->msg->mitigation.scope[0];
+	bool trigger = !(s->present & DOTS_SCOPE_TRIGGER) ||
+	    s->trigger_mitigation;
+	struct mitigation *c, *higher = NULL;
+	size_t i;
+
+	*err = 0;
+	for (i = 0; i < cand->n; i++) {
+		c = cand->v[i];
+		if (!scopes_overlap(scope_of(c), s))
+			continue;
+		if (strcmp(c->cuid, r->cuid) != 0) {
+			if (*other_client == NULL)
+				*other_client = c;
+			continue;
+		}
+		if (c->trigger != trigger)
+			continue;
+		if (c->mid > r->mid) {
+			if (higher == NULL || c->mid > higher->mid)
+				higher = c;
+		} else if (mvec_push(replaced, c) != 0)
+			*err = -1;
+	}
+	return higher;
+}
+
 void
 mit_put(struct mit_engine *e, const struct mit_request *r,
     struct mit_result *res)
 {
 	const struct dots_scope *s = &r->msg->mitigation.scope[0];
-	struct mitigation *m, *other, *replaced[64];
+	struct mitigation *m, *higher;
 	struct mitigation *conflict_other = NULL;
-	size_t nreplaced = 0, i;
+	struct mvec cand = { 0 }, replaced = { 0 };
+	size_t i;
 	char why[200];
 	int ret;
 
@@ -477,49 +793,47 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		    "which this server does not offer (RFC 9133)");
 		return;
 	}
-	for (other = e->list; other != NULL; other = other->next) {
-		if (!scopes_overlap(scope_of(other), s))
-			continue;
-		if (strcmp(other->cuid, r->cuid) != 0) {
-			conflict_other = other;
-			continue;
-		}
-		if (other->trigger != (!(s->present & DOTS_SCOPE_TRIGGER) ||
-		    s->trigger_mitigation))
-			continue;
-		if (other->mid > r->mid) {
-			conflict_reply(res, other);
-			return;
-		}
-		if (nreplaced < sizeof(replaced) / sizeof(replaced[0]))
-			replaced[nreplaced++] = other;
+	if (candidates(e, s, &cand) != 0) {
+		result(res, 500, "out of memory");
+		goto out;
 	}
-	if (mit_count(e, r->client) - nreplaced >=
+	higher = sort_overlaps(&cand, r, &replaced, &conflict_other, &ret);
+	if (higher != NULL) {
+		conflict_reply(res, higher);
+		goto out;
+	}
+	if (ret != 0) {
+		result(res, 500, "out of memory");
+		goto out;
+	}
+	if (mit_count(e, r->client) - replaced.n >=
 	    (r->client->max_mitigations ? r->client->max_mitigations : 64)) {
 		result(res, 503, "this client has reached its limit of "
 		    "mitigations");
 		res->max_age = 60;
-		return;
+		goto out;
 	}
 	m = new_mitigation(e, r);
-	if (m == NULL) {
+	if (m == NULL || link_mitigation(e, m) != 0) {
+		if (m != NULL)
+			e->next_id--;
+		mitigation_free(m);
 		result(res, 500, "out of memory");
-		return;
+		goto out;
 	}
 	if (m->trigger && (ret = apply(m)) != 0) {
 		result(res, 503, ret == -ENOSPC ? "the mitigator is at "
 		    "capacity" : "the mitigator refused the request");
 		res->max_age = 60;
+		unlink_mitigation(e, m);
 		e->next_id--;
 		mitigation_free(m);
-		return;
+		goto out;
 	}
-	m->next = e->list;
-	e->list = m;
 	persist(e, m);
 	/* the new request overrides the overlapped older ones */
-	for (i = 0; i < nreplaced; i++)
-		remove_mitigation(e, replaced[i]);
+	for (i = 0; i < replaced.n; i++)
+		remove_mitigation(e, replaced.v[i]);
 	result(res, 201, NULL);
 	if (reply_scope(res, m->mid, m->lifetime) != NULL &&
 	    conflict_other != NULL) {
@@ -538,6 +852,9 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	if (e->changed != NULL)
 		e->changed(e->changed_arg, m, false);
+out:
+	mvec_free(&cand);
+	mvec_free(&replaced);
 }
 
 /* Fill @p out with the status of @p m; arrays are borrowed from it. */
@@ -588,15 +905,22 @@ void
 mit_get(struct mit_engine *e, struct mit_client *cl, const char *cuid,
     bool one, uint32_t mid, char filter, time_t now, struct mit_result *res)
 {
-	struct mitigation *m;
+	struct mitigation *m, *first = NULL;
+	struct mit_cuid *c;
 	struct dots_scope *s;
 	size_t n = 0;
 
 	mit_result_clear(res);
-	for (m = e->list; m != NULL; m = m->next)
-		if (m->client == cl && strcmp(m->cuid, cuid) == 0 &&
-		    (!one || m->mid == mid))
-			n++;
+	if (one) {
+		m = find_mitigation(e, cuid, mid);
+		first = m != NULL && m->client == cl ? m : NULL;
+		n = first != NULL;
+	} else if ((c = find_cuid(e, cuid)) != NULL) {
+		first = c->head;
+		for (m = first; m != NULL; m = m->cnext)
+			if (m->client == cl)
+				n++;
+	}
 	if (n == 0) {
 		result(res, 404, one ? "no mitigation with this mid" :
 		    "no mitigation for this client");
@@ -608,10 +932,11 @@ mit_get(struct mit_engine *e, struct mit_client *cl, const char *cuid,
 		result(res, 500, "out of memory");
 		return;
 	}
-	for (m = e->list; m != NULL; m = m->next)
-		if (m->client == cl && strcmp(m->cuid, cuid) == 0 &&
-		    (!one || m->mid == mid))
+	for (m = first; m != NULL && n > 0; m = one ? NULL : m->cnext)
+		if (m->client == cl) {
 			status_scope(m, s++, filter, now);
+			n--;
+		}
 	result(res, 205, NULL);
 }
 
@@ -668,11 +993,8 @@ void
 mit_backend_report(void *arg, const struct be_report *r)
 {
 	struct mit_engine *e = arg;
-	struct mitigation *m;
+	struct mitigation *m = find_by_id(e, r->id);
 
-	for (m = e->list; m != NULL; m = m->next)
-		if (m->id == r->id)
-			break;
 	if (m == NULL)
 		return;		/* withdrawn meanwhile */
 	if (r->flags & BE_STATS_VALID)
@@ -754,8 +1076,10 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	m->expires = sm->expires;
 	m->started = sm->started;
 	m->terminating_until = sm->terminating_until;
-	m->next = e->list;
-	e->list = m;
+	if (link_mitigation(e, m) != 0) {
+		mitigation_free(m);
+		return -1;
+	}
 	/*
 	 * Enforced before the restart: enforce again, once.  Not a
 	 * preconfigured request still waiting for signal loss, nor one the

@@ -70,6 +70,9 @@ struct fake {
 	size_t			napply;
 	uint64_t		withdraw[MAX_CALLS];
 	size_t			nwithdraw;
+	bool			bulk;		/* only count the calls */
+	size_t			nbulk_apply;
+	size_t			nbulk_withdraw;
 };
 
 /* One call of the engine's change callback. */
@@ -104,6 +107,8 @@ struct fx {
 	bool			 beta_known;	/* for restore's lookup */
 	struct change		 changes[MAX_CHANGES];
 	size_t			 nchanges;
+	bool			 bulk;		/* only count the changes */
+	size_t			 nbulk_changes;
 	struct mit_result	 res;		/* the last answer */
 	char			 json[2048];	/* its body as JSON */
 	time_t			 t0;
@@ -128,6 +133,10 @@ fake_apply(struct backend *be, const struct be_mitigation *m)
 	struct fake *fk = be->priv;
 	struct apply_call *c;
 
+	if (fk->bulk) {
+		fk->nbulk_apply++;
+		return fk->apply_ret;
+	}
 	assert_true(fk->napply < MAX_CALLS);
 	c = &fk->apply[fk->napply++];
 	c->id = m->id;
@@ -144,6 +153,10 @@ fake_withdraw(struct backend *be, uint64_t id)
 {
 	struct fake *fk = be->priv;
 
+	if (fk->bulk) {
+		fk->nbulk_withdraw++;
+		return 0;
+	}
 	assert_true(fk->nwithdraw < MAX_CALLS);
 	fk->withdraw[fk->nwithdraw++] = id;
 	return 0;
@@ -184,6 +197,10 @@ on_change(void *arg, const struct mitigation *m, bool removed)
 	struct fx *f = arg;
 	struct change *c;
 
+	if (f->bulk) {
+		f->nbulk_changes++;
+		return;
+	}
 	assert_true(f->nchanges < MAX_CHANGES);
 	c = &f->changes[f->nchanges++];
 	c->mid = m->mid;
@@ -1495,6 +1512,186 @@ test_backend_refuses(void **state)
 	assert_int_equal(stored(f, NULL), 1);
 }
 
+/* Many mitigations ---------------------------------------------------- */
+
+#define MANY		50000
+
+/* The IPv6 /64 of bulk request @p i: 2001:db8:6401:i::/64. */
+static void
+many_prefix(size_t i, struct dots_prefix *p)
+{
+	prefix(p, "2001:db8:6401::/64");
+	p->addr[6] = (uint8_t)(i >> 8);
+	p->addr[7] = (uint8_t)i;
+}
+
+static uint32_t
+many_mid(size_t i)
+{
+	return (uint32_t)(2 * i + 10);	/* even: odd mids are free */
+}
+
+/* Alpha's bulk requests, one store batch, as fast as the engine goes. */
+static void
+put_many(struct fx *f, size_t n)
+{
+	const char *text = "{\"ietf-dots-signal-channel:mitigation-scope\":"
+	    "{\"scope\":[{" TP("2001:db8:6401::/64") "," LT(3600) "}]}}";
+	struct dots_signal *msg = NULL;
+	struct mit_request r;
+	struct mit_result res;
+	size_t i;
+
+	assert_int_equal(dots_json_decode_signal(text, strlen(text), 0, &msg,
+	    NULL), DOTS_OK);
+	memset(&r, 0, sizeof(r));
+	r.client = &f->alpha;
+	r.cuid = CUID_A;
+	r.msg = msg;
+	r.now = f->t0;
+	begin(f);
+	for (i = 0; i < n; i++) {
+		many_prefix(i, &msg->mitigation.scope[0].target.prefix[0]);
+		r.mid = many_mid(i);
+		mit_put(f->e, &r, &res);
+		if (res.code != 201)
+			fail_msg("bulk PUT %zu: %d %s", i, res.code, res.diag);
+		dots_signal_free(res.body);
+	}
+	commit(f);
+	dots_signal_free(msg);
+}
+
+static void
+expect_many_prefix(struct fx *f, size_t i)
+{
+	const struct mitigation *m = find_ok(f, CUID_A, many_mid(i));
+	struct dots_prefix want;
+
+	many_prefix(i, &want);
+	assert_int_equal(m->req->mitigation.scope[0].target.n_prefix, 1);
+	assert_memory_equal(&m->req->mitigation.scope[0].target.prefix[0],
+	    &want, sizeof(want));
+	assert_null(mit_find(f->e, CUID_A, many_mid(i) + 1));
+}
+
+/*
+ * Fifty thousand mitigations of one client and a few of another: every
+ * lookup, overlap and conflict still finds exactly what it should.
+ */
+static void
+test_many(void **state)
+{
+	struct fx *f = *state;
+	const struct dots_conflict_info *ci;
+	const struct mitigation *m;
+	char text[64];
+	size_t i, n;
+
+	f->alpha.max_mitigations = 2 * MANY;
+	f->alpha.max_rate = 1000000000;
+	f->fake.bulk = true;
+	f->bulk = true;
+	put_many(f, MANY);
+	assert_int_equal(mit_count(f->e, &f->alpha), MANY);
+	assert_int_equal(f->fake.nbulk_apply, MANY);
+	assert_int_equal(f->nbulk_changes, MANY);
+
+	/* and 256 host routes of IPv4 */
+	for (i = 0; i < 256; i++) {
+		snprintf(text, sizeof(text), TP("203.0.113.%zu/32") ","
+		    LT(3600), i);
+		expect_code(put(f, (uint32_t)(200000 + i), 0, text), 201,
+		    NULL);
+	}
+	n = MANY + 256;
+	assert_int_equal(mit_count(f->e, &f->alpha), n);
+	assert_int_equal(mit_count(f->e, &f->beta), 0);
+
+	/* lookups */
+	expect_many_prefix(f, 0);
+	expect_many_prefix(f, 1);
+	expect_many_prefix(f, 12345);
+	expect_many_prefix(f, MANY - 1);
+	expect_code(get(f, true, many_mid(12345), 'c', 10), 205, NULL);
+	assert_non_null(strstr(f->json, "\"mid\":24700,"
+	    "\"target-prefix\":[\"2001:db8:6401:3039::/64\"]"));
+	expect_code(get(f, true, many_mid(12345) + 1, 'c', 10), 404, NULL);
+	expect_code(get_as(f, &f->beta, CUID_B, false, 0, 'a', 10), 404,
+	    NULL);
+
+	/* the mitigator's report reaches the one it is about */
+	m = find_ok(f, CUID_A, many_mid(777));
+	report(f, m->id, BE_ACTIVE);
+	assert_int_equal(m->status, DOTS_STATUS_MITIGATED);
+	assert_int_equal(find_ok(f, CUID_A, many_mid(776))->status,
+	    DOTS_STATUS_IN_PROGRESS);
+	assert_int_equal(find_ok(f, CUID_A, many_mid(778))->status,
+	    DOTS_STATUS_IN_PROGRESS);
+
+	/* another client: no overlap, then an overlap with alpha's /32s */
+	expect_code(put_as(f, &f->beta, CUID_B, 1, false, f->t0,
+	    TP("198.51.100.0/24") "," LT(3600)), 201, NULL);
+	expect_json(f, "{\"mid\":1,\"lifetime\":3600}");
+	expect_code(put_as(f, &f->beta, CUID_B, 2, false, f->t0,
+	    TP("203.0.113.128/25") "," LT(3600)), 201, NULL);
+	ci = &f->res.body->mitigation.scope[0].conflict;
+	assert_int_equal(ci->conflict_status, DOTS_CONFLICT_REQUEST_ACTIVE);
+	assert_int_equal(mit_count(f->e, &f->beta), 2);
+	assert_int_equal(mit_count(f->e, &f->alpha), n);
+	expect_code(get_as(f, &f->beta, CUID_B, false, 0, 'n', 10), 205,
+	    NULL);
+	assert_int_equal(f->res.body->mitigation.n_scope, 2);
+
+	/*
+	 * A lower mid over 2001:db8:6401:100::/56 (bulk requests 256 to
+	 * 511) is refused, against the highest of the overlapping mids.
+	 */
+	expect_code(put(f, 609, 0, TP("2001:db8:6401:100::/56") "," LT(3600)),
+	    409, NULL);
+	ci = &f->res.body->mitigation.scope[0].conflict;
+	assert_int_equal(ci->conflict_scope.mid, many_mid(511));
+	assert_int_equal(mit_count(f->e, &f->alpha), n);
+
+	/* a higher mid over a /50 replaces the 16384 /64s under it */
+	f->fake.nbulk_withdraw = 0;
+	expect_code(put(f, many_mid(MANY) + 100, 0,
+	    TP("2001:db8:6401::/50") "," LT(3600)), 201, NULL);
+	expect_json(f, "{\"mid\":100110,\"lifetime\":3600}");
+	n = n - 16384 + 1;
+	assert_int_equal(mit_count(f->e, &f->alpha), n);
+	assert_int_equal(f->fake.nbulk_withdraw, 16384);
+	assert_null(mit_find(f->e, CUID_A, many_mid(0)));
+	assert_null(mit_find(f->e, CUID_A, many_mid(777)));
+	assert_null(mit_find(f->e, CUID_A, many_mid(16383)));
+	expect_many_prefix(f, 16384);
+	expect_many_prefix(f, MANY - 1);
+	/* a lower mid under it now meets the /50 */
+	expect_code(put(f, 11, 0, TP("2001:db8:6401:3000::/64") "," LT(3600)),
+	    409, NULL);
+	assert_int_equal(f->res.body->mitigation.scope[0].conflict.
+	    conflict_scope.mid, many_mid(MANY) + 100);
+	/* and beside it, a free /64 is accepted */
+	expect_code(put(f, 11, 0, TP("2001:db8:6401:ffff::/64") "," LT(3600)),
+	    201, NULL);
+	n++;
+	assert_int_equal(mit_count(f->e, &f->alpha), n);
+
+	/* withdrawal and expiry of everything */
+	expect_code(del(f, many_mid(20000), 10), 202, NULL);
+	assert_int_equal(find_ok(f, CUID_A, many_mid(20000))->status,
+	    DOTS_STATUS_CLIENT_WITHDRAWN);
+	tick(f, 10 + ABT);
+	assert_null(mit_find(f->e, CUID_A, many_mid(20000)));
+	assert_int_equal(mit_count(f->e, &f->alpha), n - 1);
+	tick(f, 3599);
+	assert_int_equal(mit_count(f->e, &f->alpha), n - 1);
+	tick(f, 3600);
+	assert_int_equal(mit_count(f->e, &f->alpha), 0);
+	assert_int_equal(mit_count(f->e, &f->beta), 0);
+	expect_code(get(f, false, 0, 'a', 3600), 404, NULL);
+}
+
 /* Restart ------------------------------------------------------------ */
 
 static bool
@@ -1801,6 +1998,7 @@ main(void)
 		T(test_max_mitigations),
 		T(test_rate_limit),
 		T(test_backend_refuses),
+		T(test_many),
 		T(test_restore),
 		T(test_restore_ids_not_reused),
 		T(test_restore_unknown_client),
