@@ -994,6 +994,7 @@ mit_backend_report(void *arg, const struct be_report *r)
 {
 	struct mit_engine *e = arg;
 	struct mitigation *m = find_by_id(e, r->id);
+	bool first;
 
 	if (m == NULL)
 		return;		/* withdrawn meanwhile */
@@ -1001,11 +1002,17 @@ mit_backend_report(void *arg, const struct be_report *r)
 		m->stats = *r;
 	switch (r->state) {
 	case BE_ACTIVE:
-		if (m->started == 0)
+		first = m->started == 0;
+		if (first)
 			m->started = time(NULL);
-		if (m->status == DOTS_STATUS_IN_PROGRESS)
+		if (m->status == DOTS_STATUS_IN_PROGRESS) {
 			set_status(e, m, DOTS_STATUS_MITIGATED);
-		else if (e->changed != NULL)
+			break;
+		}
+		/* mitigation-start is stored, status or not */
+		if (first)
+			persist(e, m);
+		if (e->changed != NULL)
 			e->changed(e->changed_arg, m, false);
 		break;
 	case BE_FAILED:

@@ -763,6 +763,39 @@ test_backend_failed(void **state)
 	assert_int_equal(stored(f, NULL), 0);
 }
 
+/*
+ * mitigation-start is kept in the store whenever it is set, not only
+ * along with a status change: here the mitigator reports the mitigation
+ * active only after the client withdrew it, so the status stays.
+ */
+static void
+test_started_persisted(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m;
+
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	m = find_ok(f, CUID_A, 1);
+	expect_code(del(f, 1, 10), 202, NULL);
+	assert_int_equal(m->status, DOTS_STATUS_CLIENT_WITHDRAWN);
+	assert_int_equal(stored_row(f, CUID_A, 1).m.started, 0);
+
+	report(f, m->id, BE_ACTIVE);
+	assert_int_equal(m->status, DOTS_STATUS_CLIENT_WITHDRAWN);
+	assert_true(m->started != 0);
+	assert_int_equal(stored_row(f, CUID_A, 1).m.started, m->started);
+
+	/* and a restart brings it back */
+	stop_engine(f);
+	start_engine(f);
+	assert_int_equal(restore(f, 20), 0);
+	m = find_ok(f, CUID_A, 1);
+	assert_true(m->started != 0);
+	expect_code(get(f, true, 1, 'n', 20), 205, NULL);
+	assert_non_null(strstr(f->json, "\"mitigation-start\":"));
+}
+
 /* GET ---------------------------------------------------------------- */
 
 static void
@@ -1979,6 +2012,7 @@ main(void)
 		T(test_create_indefinite_and_max_lifetime),
 		T(test_backend_active),
 		T(test_backend_failed),
+		T(test_started_persisted),
 		T(test_get),
 		T(test_refresh),
 		T(test_refresh_changed_target),
