@@ -66,14 +66,14 @@ enum dots_client_event_type {
 	DOTS_CLIENT_UP = 1,		/* (D)TLS session established */
 	DOTS_CLIENT_DOWN,		/* session lost or refused; reason */
 	DOTS_CLIENT_HEARTBEAT,		/* the server sent a heartbeat */
-	DOTS_CLIENT_HB_MISSED		/* a heartbeat of ours went unanswered */
+	DOTS_CLIENT_HB_MISSED		/* a heartbeat of ours unanswered */
 };
 
 struct dots_client_event {
 	enum dots_client_event_type	 type;
 	const char			*reason;	/* DOWN: why */
 	bool				 peer_hb_status; /* HEARTBEAT */
-	unsigned			 missed;	/* HB_MISSED: in a row */
+	unsigned			 missed;	/* HB_MISSED: how many */
 };
 
 /*

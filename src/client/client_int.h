@@ -26,6 +26,23 @@
 #define CL_PATH_MAX	160
 #define CL_QUERY_MAX	8
 
+/*
+ * A body that comes in Block2 blocks (RFC 7959): the first block's code
+ * and options, the bytes so far, and the token of the GET that fetches
+ * the next block.
+ */
+struct cl_blocks {
+	struct dots_reply	 first;		/* code, Max-Age, Observe */
+	int			 cf;		/* Content-Format, -1: none */
+	uint8_t			 etag[8];
+	size_t			 etag_len;
+	uint8_t			 token[CL_TOKEN_LEN];
+	unsigned		 next;		/* block number expected */
+	unsigned		 szx;
+	uint8_t			*buf;
+	size_t			 len;
+};
+
 /* A request waiting for its answer, or an observation. */
 struct cl_req {
 	TAILQ_ENTRY(cl_req)	 entry;
@@ -39,11 +56,12 @@ struct cl_req {
 	bool			 registered;	/* observation acknowledged on
 						 * the current session */
 	bool			 heartbeat;	/* one of our own */
-	bool			 internal;	/* no callback (deregistration) */
+	bool			 internal;	/* ours: no callback */
 	bool			 finished;	/* final answer queued */
 	bool			 fresh_set;	/* RFC 7641 3.4 bookkeeping */
 	uint32_t		 last_observe;
 	uint64_t		 last_observe_at;
+	struct cl_blocks	*blk;		/* a Block2 answer coming in */
 };
 TAILQ_HEAD(cl_req_list, cl_req);
 
@@ -112,7 +130,7 @@ struct dots_client {
 	unsigned		 hb_missing;	/* 0: never down */
 	unsigned		 hb_missed;	/* in a row */
 	uint64_t		 hb_next;	/* ms */
-	uint64_t		 hb_heard;	/* last heartbeat from server, ms */
+	uint64_t		 hb_heard;	/* server's last heartbeat, ms */
 };
 
 /* client.c */

@@ -43,25 +43,38 @@ find_token(struct dots_client *c, coap_bin_const_t tok)
 	if (tok.length != CL_TOKEN_LEN)
 		return NULL;
 	TAILQ_FOREACH(q, &c->reqs, entry)
-		if (memcmp(q->token, tok.s, CL_TOKEN_LEN) == 0)
+		if (memcmp(q->token, tok.s, CL_TOKEN_LEN) == 0 ||
+		    (q->blk != NULL &&
+		    memcmp(q->blk->token, tok.s, CL_TOKEN_LEN) == 0))
 			return q;
 	return NULL;
 }
 
 static void
-new_token(struct dots_client *c, struct cl_req *q)
+new_token(struct dots_client *c, uint8_t *token)
 {
 	uint64_t t = c->next_token++;
 	int i;
 
 	for (i = 0; i < CL_TOKEN_LEN; i++)
-		q->token[i] = (uint8_t)(t >> (56 - 8 * i));
+		token[i] = (uint8_t)(t >> (56 - 8 * i));
+}
+
+static void
+blocks_free(struct cl_req *q)
+{
+	if (q->blk == NULL)
+		return;
+	free(q->blk->buf);
+	free(q->blk);
+	q->blk = NULL;
 }
 
 static void
 req_free(struct dots_client *c, struct cl_req *q)
 {
 	TAILQ_REMOVE(&c->reqs, q, entry);
+	blocks_free(q);
 	free(q);
 }
 
@@ -152,10 +165,13 @@ add_path(coap_pdu_t *pdu, const char *path)
 /*
  * Put @p q on the wire.  @p observe_value: 0 to register, 1 to
  * deregister with the token of the registration; ignored unless
- * DOTS_REQ_OBSERVE.  Anything else gets a new token.
+ * DOTS_REQ_OBSERVE.  Anything else gets a new token.  With @p blk, a GET
+ * of the next block of an answer (RFC 7959 section 2.4), without
+ * Observe.
  */
 static int
-send_req(struct dots_client *c, struct cl_req *q, unsigned observe_value)
+send_req(struct dots_client *c, struct cl_req *q, unsigned observe_value,
+    struct cl_blocks *blk)
 {
 	char path[CL_PATH_MAX], query[CL_QUERY_MAX];
 	const struct dots_signal *body = q->req.body;
@@ -186,14 +202,19 @@ send_req(struct dots_client *c, struct cl_req *q, unsigned observe_value)
 	    coap_new_message_id(c->sess), coap_session_max_pdu_size(c->sess));
 	if (pdu == NULL)
 		return DOTS_ENOMEM;
-	if (!(q->req.flags & DOTS_REQ_OBSERVE) ||
-	    observe_value != COAP_OBSERVE_CANCEL)
-		new_token(c, q);
-	coap_add_token(pdu, CL_TOKEN_LEN, q->token);
+	if (blk != NULL) {
+		new_token(c, blk->token);
+		coap_add_token(pdu, CL_TOKEN_LEN, blk->token);
+	} else {
+		if (!(q->req.flags & DOTS_REQ_OBSERVE) ||
+		    observe_value != COAP_OBSERVE_CANCEL)
+			new_token(c, q->token);
+		coap_add_token(pdu, CL_TOKEN_LEN, q->token);
+	}
 	/* options in ascending number, as CoAP encodes them */
 	if (q->req.flags & DOTS_REQ_IF_MATCH)
 		coap_add_option(pdu, COAP_OPTION_IF_MATCH, 0, NULL);
-	if (q->req.flags & DOTS_REQ_OBSERVE)
+	if ((q->req.flags & DOTS_REQ_OBSERVE) && blk == NULL)
 		coap_add_option(pdu, COAP_OPTION_OBSERVE,
 		    coap_encode_var_safe(opt, sizeof(opt), observe_value), opt);
 	add_path(pdu, path);
@@ -204,6 +225,10 @@ send_req(struct dots_client *c, struct cl_req *q, unsigned observe_value)
 	if (query[0] != '\0')
 		coap_add_option(pdu, COAP_OPTION_URI_QUERY, strlen(query),
 		    (const uint8_t *)query);
+	if (blk != NULL)
+		coap_add_option(pdu, COAP_OPTION_BLOCK2,
+		    coap_encode_var_safe(opt, sizeof(opt),
+		    blk->next << 4 | blk->szx), opt);
 	if (body != NULL && !coap_add_data(pdu, len, c->encbuf)) {
 		coap_delete_pdu(pdu);
 		return DOTS_ENOSPC;	/* more than one datagram */
@@ -254,7 +279,7 @@ dots_client_send(struct dots_client *c, const struct dots_request *r,
 	q->arg = arg;
 	q->observe = (r->flags & DOTS_REQ_OBSERVE) != 0;
 	TAILQ_INSERT_TAIL(&c->reqs, q, entry);
-	ret = send_req(c, q, COAP_OBSERVE_ESTABLISH);
+	ret = send_req(c, q, COAP_OBSERVE_ESTABLISH, NULL);
 	q->req.body = NULL;	/* borrowed for the send only */
 	if (ret != DOTS_OK) {
 		req_free(c, q);
@@ -291,7 +316,7 @@ dots_client_observe_cancel(struct dots_client *c, uint64_t id)
 	 */
 	q->internal = true;
 	q->observe = false;
-	if (send_req(c, q, COAP_OBSERVE_CANCEL) != DOTS_OK)
+	if (send_req(c, q, COAP_OBSERVE_CANCEL, NULL) != DOTS_OK)
 		req_free(c, q);
 	return DOTS_OK;
 }
@@ -306,6 +331,75 @@ dots_client_take_body(struct dots_client *c)
 	m = c->cur_reply->body;
 	c->cur_reply->body = NULL;
 	return m;
+}
+
+/*
+ * One block of an answer (RFC 7959): keep it and ask for the next.
+ * @return 1 if more are coming, 0 if the body is whole (in q->blk), -1
+ *         on error (in @p r)
+ */
+static int
+blocks_add(struct dots_client *c, struct cl_req *q, const coap_pdu_t *rcvd,
+    struct dots_reply *r, int code, int cf, const uint8_t *data, size_t len)
+{
+	struct cl_blocks *b = q->blk;
+	coap_opt_iterator_t it;
+	coap_opt_t *etag = coap_check_option(rcvd, COAP_OPTION_ETAG, &it);
+	coap_block_t blk;
+	uint8_t *bigger;
+	const char *why = NULL;
+	int ret;
+
+	if (method_of(q->req.op) != COAP_REQUEST_CODE_GET)
+		why = "Block2 is for answers to a GET";
+	else if (!coap_get_block(rcvd, COAP_OPTION_BLOCK2, &blk))
+		why = "a bad Block2 option";
+	else if (blk.num == 0) {
+		blocks_free(q);
+		if ((b = q->blk = calloc(1, sizeof(*b))) == NULL)
+			why = "out of memory";
+		else {
+			b->first = *r;
+			b->first.code = code;
+			b->cf = cf;
+			if (etag != NULL && coap_opt_length(etag) <=
+			    sizeof(b->etag)) {
+				b->etag_len = coap_opt_length(etag);
+				memcpy(b->etag, coap_opt_value(etag),
+				    b->etag_len);
+			}
+		}
+	} else if (b == NULL || blk.num != b->next)
+		why = "a block out of order";
+	else if (b->etag_len != (etag ? coap_opt_length(etag) : 0) ||
+	    (etag != NULL && memcmp(b->etag, coap_opt_value(etag),
+	    b->etag_len) != 0))
+		why = "the body changed between blocks (ETag)";
+	if (why == NULL && b->len + len > DOTS_CBOR_MAX_BODY)
+		why = "a body larger than 64 KiB";
+	if (why == NULL && len > 0) {
+		if ((bigger = realloc(b->buf, b->len + len)) == NULL)
+			why = "out of memory";
+		else {
+			b->buf = bigger;
+			memcpy(b->buf + b->len, data, len);
+			b->len += len;
+		}
+	}
+	if (why == NULL && !blk.m)
+		return 0;
+	if (why == NULL) {
+		b->next = blk.num + 1;
+		b->szx = blk.szx;
+		if ((ret = send_req(c, q, 0, b)) == DOTS_OK)
+			return 1;
+		why = dots_client_strerror(ret);
+	}
+	blocks_free(q);
+	r->error = DOTS_CLIENT_EDECODE;
+	r->code = code;
+	snprintf(r->diag, sizeof(r->diag), "block-wise answer: %s", why);
+	return -1;
 }
 
 static coap_response_t
@@ -362,7 +456,22 @@ cl_response(coap_session_t *s, const coap_pdu_t *sent, const coap_pdu_t *rcvd,
 		    coap_opt_length(opt));
 	if (!coap_get_data(rcvd, &len, &data))
 		len = 0;
+	if (coap_check_option(rcvd, COAP_OPTION_BLOCK2, &it) != NULL) {
+		switch (blocks_add(c, q, rcvd, &r, code, cf, data, len)) {
+		case 1:
+			return COAP_RESPONSE_OK;	/* more to come */
+		case -1:
+			queue_reply(c, q, &r, !q->observe);
+			return COAP_RESPONSE_OK;
+		}
+		data = q->blk->buf;	/* the whole body, first options */
+		len = q->blk->len;
+		cf = q->blk->cf;
+		code = q->blk->first.code;
+		r = q->blk->first;
+	}
 	cl_reply_fill(&r, code, cf, data, len);
+	blocks_free(q);
 	/* an observation lasts while answers carry Observe (RFC 7641 3.2) */
 	final = !q->observe || !ok || !r.has_observe;
 	if (q->observe && !final) {
@@ -401,7 +510,7 @@ cl_nack(coap_session_t *s, const coap_pdu_t *sent,
 		break;
 	}
 	if (q->observe)
-		q->deadline = 0;	/* registered again on the next session */
+		q->deadline = 0;	/* registered on the next session */
 }
 
 /* PUT /hb from the server (RFC 9132 section 4.7): answer 2.04. */
@@ -432,7 +541,7 @@ cl_hb_handle(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 	    dots_cbor_decode_signal(data, len, &m, &diag) != DOTS_OK ||
 	    dots_validate_signal(m, DOTS_ROLE_HEARTBEAT, &diag) != DOTS_OK) {
 		if (len == 0)
-			snprintf(text, sizeof(text), "a heartbeat needs a body");
+			snprintf(text, sizeof(text), "no heartbeat body");
 		else
 			dots_diag_format(&diag, text, sizeof(text));
 		dots_signal_free(m);
@@ -504,7 +613,8 @@ cl_req_resend_observes(struct dots_client *c)
 		if (!q->observe || q->registered || q->finished ||
 		    q->internal)
 			continue;
-		if ((ret = send_req(c, q, COAP_OBSERVE_ESTABLISH)) != DOTS_OK)
+		ret = send_req(c, q, COAP_OBSERVE_ESTABLISH, NULL);
+		if (ret != DOTS_OK)
 			queue_error(c, q, ret, dots_client_strerror(ret),
 			    false);
 	}
@@ -524,7 +634,7 @@ cl_heartbeat_send(struct dots_client *c)
 	q->req.timeout_ms = wait < c->timeout_ms ? wait : c->timeout_ms;
 	q->internal = q->heartbeat = true;
 	TAILQ_INSERT_TAIL(&c->reqs, q, entry);
-	if (send_req(c, q, 0) != DOTS_OK)
+	if (send_req(c, q, 0, NULL) != DOTS_OK)
 		req_free(c, q);
 }
 
@@ -560,7 +670,8 @@ cl_req_timers(struct dots_client *c, uint64_t now)
 			/* registration unanswered: try again */
 			queue_error(c, q, DOTS_CLIENT_ETIMEOUT,
 			    dots_client_strerror(DOTS_CLIENT_ETIMEOUT), false);
-			if (send_req(c, q, COAP_OBSERVE_ESTABLISH) != DOTS_OK)
+			if (send_req(c, q, COAP_OBSERVE_ESTABLISH,
+			    NULL) != DOTS_OK)
 				q->deadline = 0;
 		} else
 			queue_error(c, q, DOTS_CLIENT_ETIMEOUT,
