@@ -73,6 +73,7 @@ struct mitigation {
 	time_t			 terminating_until; /* grace period end */
 	uint8_t			 attack_status;	/* last efficacy update */
 	struct be_report	 stats;
+	char			 failure[160];	/* the mitigator's reason */
 };
 
 /* What happened to a request: the CoAP answer the glue sends. */

@@ -25,6 +25,7 @@
 
 #include <dots/cbor.h>
 
+#include "log.h"
 #include "mit.h"
 
 /* The mitigations of one cuid, for GET-all. */
@@ -989,6 +990,30 @@ mit_signal_lost(struct mit_engine *e, struct mit_client *cl, time_t now)
 	}
 }
 
+/*
+ * The mitigator gave up on @p m.  The status model has no place for its
+ * reason, so it is kept with the mitigation and logged, once.
+ */
+static void
+failed(struct mit_engine *e, struct mitigation *m, const struct be_report *r)
+{
+	static struct log_rl rl = LOG_RL_INIT(10, 1000);
+	size_t len = strnlen(r->reason, sizeof(r->reason));
+
+	m->applied = false;
+	if (m->status == DOTS_STATUS_TERMINATED)
+		return;
+	if (len == 0)
+		snprintf(m->failure, sizeof(m->failure), "no reason given");
+	else
+		snprintf(m->failure, sizeof(m->failure), "%.*s", (int)len,
+		    r->reason);
+	log_rl_warnx(&rl, "mitigation %llu (client %s, cuid %s, mid %u): the "
+	    "mitigator failed: %s", (unsigned long long)m->id,
+	    m->client->name, m->cuid, m->mid, m->failure);
+	set_status(e, m, DOTS_STATUS_TERMINATED);
+}
+
 void
 mit_backend_report(void *arg, const struct be_report *r)
 {
@@ -1016,8 +1041,7 @@ mit_backend_report(void *arg, const struct be_report *r)
 			e->changed(e->changed_arg, m, false);
 		break;
 	case BE_FAILED:
-		m->applied = false;
-		set_status(e, m, DOTS_STATUS_TERMINATED);
+		failed(e, m, r);
 		break;
 	default:
 		break;

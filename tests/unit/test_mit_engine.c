@@ -14,6 +14,7 @@
  * in the role the glue sends them in, and compared as JSON.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -761,6 +762,62 @@ test_backend_failed(void **state)
 	assert_null(mit_find(f->e, CUID_A, 1));
 	assert_int_equal(f->fake.nwithdraw, 0);
 	assert_int_equal(stored(f, NULL), 0);
+}
+
+/* Run a report with stderr (the log, before log_init) in @p out. */
+static void
+report_logged(struct fx *f, const struct be_report *r, char *out, size_t len)
+{
+	char path[192];
+	ssize_t n;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "%s/stderr", f->dir);
+	fflush(stderr);
+	assert_true((saved = dup(2)) >= 0);
+	assert_true((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_true(dup2(fd, 2) == 2);
+	deliver(f, r);
+	fflush(stderr);
+	assert_true(dup2(saved, 2) == 2);
+	close(saved);
+	assert_true(lseek(fd, 0, SEEK_SET) == 0);
+	n = read(fd, out, len - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+}
+
+/* The mitigator's reason for a failure is kept and logged, once. */
+static void
+test_backend_failed_reason(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m;
+	struct be_report r;
+	char log[1024], want[64];
+
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	m = find_ok(f, CUID_A, 1);
+	assert_string_equal(m->failure, "");
+	memset(&r, 0, sizeof(r));
+	r.id = m->id;
+	r.state = BE_FAILED;
+	snprintf(r.reason, sizeof(r.reason), "flowspec peer refused the rule");
+	report_logged(f, &r, log, sizeof(log));
+	assert_int_equal(m->status, DOTS_STATUS_TERMINATED);
+	assert_string_equal(m->failure, "flowspec peer refused the rule");
+	snprintf(want, sizeof(want), "mitigation %llu ",
+	    (unsigned long long)m->id);
+	if (strstr(log, want) == NULL ||
+	    strstr(log, "flowspec peer refused the rule") == NULL)
+		fail_msg("log lacks the id or the reason: %s", log);
+
+	/* the same failure again is not logged again */
+	report_logged(f, &r, log, sizeof(log));
+	assert_string_equal(log, "");
+	assert_string_equal(m->failure, "flowspec peer refused the rule");
 }
 
 /*
@@ -2013,6 +2070,7 @@ main(void)
 		T(test_backend_active),
 		T(test_backend_failed),
 		T(test_started_persisted),
+		T(test_backend_failed_reason),
 		T(test_get),
 		T(test_refresh),
 		T(test_refresh_changed_target),
