@@ -570,11 +570,6 @@ authorized(const struct mit_client *cl, const struct dots_scope *s,
 			    cl->name);
 			return false;
 		}
-	if (s->target.n_uri != 0) {
-		snprintf(why, len, "target-uri is not supported by this "
-		    "server; use target-prefix or target-fqdn");
-		return false;
-	}
 	return true;
 }
 
@@ -782,6 +777,17 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	if (!authorized(r->client, s, why, sizeof(why))) {
 		result(res, 401, why);
+		return;
+	}
+	/*
+	 * A valid request that needs what this server lacks (resolving the
+	 * URI): 5.01 Not Implemented (RFC 7252 section 5.9.3.2).  Not 4.01,
+	 * the client may well be entitled to the target; not 4.00, nothing
+	 * is wrong with the request; not 5.03, retrying will not help.
+	 */
+	if (s->target.n_uri != 0) {
+		result(res, 501, "target-uri is not supported by this server; "
+		    "use target-prefix or target-fqdn");
 		return;
 	}
 	if (s->n_alias_name != 0) {

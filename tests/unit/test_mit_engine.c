@@ -1136,6 +1136,27 @@ test_fqdn(void **state)
 	assert_int_equal(f->fake.nwithdraw, 1);
 }
 
+/*
+ * target-uri is valid RFC 9132 input that this server cannot act on (it
+ * would resolve the URI): that is 5.01, not an authorization failure.
+ */
+static void
+test_target_uri(void **state)
+{
+	struct fx *f = *state;
+
+	expect_code(put(f, 1, 0, "\"target-uri\":[\"https://www.example.com/\"],"
+	    LT(3600)), 501, "target-uri");
+	expect_code(put(f, 2, 0, TP("203.0.113.0/26") ","
+	    "\"target-uri\":[\"https://www.example.com/\"]," LT(3600)), 501,
+	    "not supported");
+	/* a target outside the domain is still the first thing said */
+	expect_code(put(f, 3, 0, TP("192.0.2.0/24") ","
+	    "\"target-uri\":[\"https://www.example.com/\"]," LT(3600)), 401,
+	    "outside");
+	expect_nothing(f);
+}
+
 static void
 test_alias_and_acl(void **state)
 {
@@ -2079,6 +2100,7 @@ main(void)
 		T(test_unauthorized_prefix),
 		T(test_fqdn),
 		T(test_alias_and_acl),
+		T(test_target_uri),
 		T(test_overlap_lower_mid),
 		T(test_overlap_higher_mid),
 		T(test_overlap_other_client),
