@@ -71,6 +71,7 @@ struct mitigation {
 	time_t			 expires;	/* 0: never */
 	time_t			 started;	/* 0: not yet */
 	time_t			 terminating_until; /* grace period end */
+	int			 abt;		/* the next grace period, s */
 	uint8_t			 attack_status;	/* last efficacy update */
 	struct be_report	 stats;
 	char			 failure[160];	/* the mitigator's reason */

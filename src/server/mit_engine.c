@@ -28,6 +28,8 @@
 #include "log.h"
 #include "mit.h"
 
+#define MIT_ABT_MAX	300	/* longest active-but-terminating period */
+
 /* The mitigations of one cuid, for GET-all. */
 struct mit_cuid {
 	struct mi_hnode		 hn;		/* first: the node is the hnode */
@@ -647,6 +649,30 @@ conflict_reply(struct mit_result *res, const struct mitigation *other)
 	    scope_of(other)->target.n_prefix;
 }
 
+/*
+ * RFC 9132 section 4.4.4: a client that requests mitigation again within
+ * the active-but-terminating period MAY get that period doubled, up to
+ * 300 seconds, for its next withdrawal.  The period is kept per
+ * mitigation and passed on to a new mid that replaces a withdrawn one.
+ */
+static int
+longer_abt(int abt)
+{
+	if (abt <= 0 || abt >= MIT_ABT_MAX)
+		return abt;
+	return abt > MIT_ABT_MAX / 2 ? MIT_ABT_MAX : abt * 2;
+}
+
+/* Requested again while withdrawn by the client: enforced as before. */
+static void
+reactivate(struct mit_engine *e, struct mitigation *m)
+{
+	m->terminating_until = 0;
+	m->abt = longer_abt(m->abt);
+	set_status(e, m, m->started != 0 ? DOTS_STATUS_MITIGATED :
+	    DOTS_STATUS_IN_PROGRESS);
+}
+
 static void
 refresh(struct mit_engine *e, struct mitigation *m, const struct mit_request *r,
     struct mit_result *res)
@@ -664,7 +690,10 @@ refresh(struct mit_engine *e, struct mitigation *m, const struct mit_request *r,
 	}
 	if (s->present & DOTS_SCOPE_ATTACK_STATUS)
 		m->attack_status = s->attack_status;
-	persist(e, m);
+	if (!r->efficacy && m->status == DOTS_STATUS_CLIENT_WITHDRAWN)
+		reactivate(e, m);
+	else
+		persist(e, m);
 	result(res, 204, NULL);
 	reply_scope(res, m->mid, remaining(m, r->now));
 }
@@ -697,6 +726,7 @@ new_mitigation(struct mit_engine *e, const struct mit_request *r)
 	m->expires = m->lifetime < 0 ? 0 : r->now + m->lifetime;
 	m->status = m->trigger ? DOTS_STATUS_IN_PROGRESS :
 	    DOTS_STATUS_SIGNAL_LOSS;
+	m->abt = e->params.abt_seconds;
 	return m;
 }
 
@@ -839,8 +869,12 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	persist(e, m);
 	/* the new request overrides the overlapped older ones */
-	for (i = 0; i < replaced.n; i++)
+	for (i = 0; i < replaced.n; i++) {
+		if (replaced.v[i]->status == DOTS_STATUS_CLIENT_WITHDRAWN &&
+		    longer_abt(replaced.v[i]->abt) > m->abt)
+			m->abt = longer_abt(replaced.v[i]->abt);
 		remove_mitigation(e, replaced.v[i]);
+	}
 	result(res, 201, NULL);
 	if (reply_scope(res, m->mid, m->lifetime) != NULL &&
 	    conflict_other != NULL) {
@@ -959,11 +993,11 @@ mit_delete(struct mit_engine *e, struct mit_client *cl, const char *cuid,
 	if (m == NULL || m->client != cl ||
 	    m->status == DOTS_STATUS_CLIENT_WITHDRAWN)
 		return;
-	if (!m->applied || e->params.abt_seconds <= 0) {
+	if (!m->applied || m->abt <= 0) {
 		remove_mitigation(e, m);
 		return;
 	}
-	m->terminating_until = now + e->params.abt_seconds;
+	m->terminating_until = now + m->abt;
 	set_status(e, m, DOTS_STATUS_CLIENT_WITHDRAWN);
 }
 
@@ -1113,6 +1147,7 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	m->expires = sm->expires;
 	m->started = sm->started;
 	m->terminating_until = sm->terminating_until;
+	m->abt = e->params.abt_seconds;
 	if (link_mitigation(e, m) != 0) {
 		mitigation_free(m);
 		return -1;

@@ -1404,6 +1404,82 @@ test_delete(void **state)
 	expect_code(get(f, true, 1, 'a', 10 + ABT), 404, NULL);
 }
 
+/*
+ * RFC 9132 section 4.4.4: a request for the mid again during its
+ * active-but-terminating period brings the mitigation back, and the
+ * period of its next withdrawal doubles, up to 300 seconds.
+ */
+static void
+test_delete_then_again(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m;
+	struct row r;
+
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	m = find_ok(f, CUID_A, 1);
+	report(f, m->id, BE_ACTIVE);
+	expect_code(del(f, 1, 10), 202, NULL);
+	assert_int_equal(m->terminating_until, f->t0 + 10 + ABT);
+	f->nchanges = 0;
+
+	expect_code(put(f, 1, 20, TP("203.0.113.0/26") "," LT(3600)), 204,
+	    NULL);
+	expect_json(f, "{\"mid\":1,\"lifetime\":3600}");
+	assert_int_equal(m->status, DOTS_STATUS_MITIGATED);
+	assert_int_equal(m->terminating_until, 0);
+	assert_int_equal(f->nchanges, 1);
+	assert_int_equal(f->changes[0].status, DOTS_STATUS_MITIGATED);
+	r = stored_row(f, CUID_A, 1);
+	assert_int_equal(r.m.status, DOTS_STATUS_MITIGATED);
+	assert_int_equal(r.m.terminating_until, 0);
+	assert_int_equal(r.m.expires, f->t0 + 20 + 3600);
+	/* the old period's end passes: nothing happens */
+	tick(f, 10 + ABT);
+	assert_ptr_equal(mit_find(f->e, CUID_A, 1), m);
+	assert_int_equal(f->fake.nwithdraw, 0);
+	expect_code(get(f, true, 1, 'n', 10 + ABT), 205, NULL);
+	assert_non_null(strstr(f->json,
+	    "\"status\":\"attack-successfully-mitigated\""));
+
+	/* withdrawn again: twice as long, then capped at 300 s */
+	expect_code(del(f, 1, 200), 202, NULL);
+	assert_int_equal(m->terminating_until, f->t0 + 200 + 2 * ABT);
+	expect_code(put(f, 1, 210, TP("203.0.113.0/26") "," LT(3600)), 204,
+	    NULL);
+	expect_code(del(f, 1, 300), 202, NULL);
+	assert_int_equal(m->terminating_until, f->t0 + 300 + 300);
+	tick(f, 300 + 299);
+	assert_ptr_equal(mit_find(f->e, CUID_A, 1), m);
+	tick(f, 300 + 300);
+	assert_null(mit_find(f->e, CUID_A, 1));
+	assert_int_equal(f->fake.nwithdraw, 1);
+
+	/* not yet reported active: back to in progress */
+	expect_code(put(f, 2, 1000, TP("203.0.113.64/26") "," LT(3600)), 201,
+	    NULL);
+	m = find_ok(f, CUID_A, 2);
+	expect_code(del(f, 2, 1010), 202, NULL);
+	expect_code(put(f, 2, 1020, TP("203.0.113.64/26") "," LT(3600)), 204,
+	    NULL);
+	assert_int_equal(m->status, DOTS_STATUS_IN_PROGRESS);
+	/* with changed parameters it is refused and stays withdrawn */
+	expect_code(del(f, 2, 1030), 202, NULL);
+	expect_code(put(f, 2, 1040, TP("203.0.113.64/27") "," LT(3600)), 400,
+	    NULL);
+	assert_int_equal(m->status, DOTS_STATUS_CLIENT_WITHDRAWN);
+	assert_int_equal(m->terminating_until, f->t0 + 1030 + 2 * ABT);
+
+	/* a new mid over a withdrawn one takes over its longer period */
+	expect_code(put(f, 3, 1050, TP("203.0.113.0/25") "," LT(3600)), 201,
+	    NULL);
+	assert_null(mit_find(f->e, CUID_A, 2));
+	expect_code(del(f, 3, 1060), 202, NULL);
+	assert_int_equal(find_ok(f, CUID_A, 3)->terminating_until,
+	    f->t0 + 1060 + 300);
+}
+
 static void
 test_delete_unknown(void **state)
 {
@@ -2106,6 +2182,7 @@ main(void)
 		T(test_overlap_other_client),
 		T(test_trigger_false),
 		T(test_delete),
+		T(test_delete_then_again),
 		T(test_delete_unknown),
 		T(test_delete_immediate),
 		T(test_lifetime_expiry),
