@@ -29,6 +29,8 @@
 #include "mit.h"
 
 #define MIT_ABT_MAX	300	/* longest active-but-terminating period */
+#define MIT_MID_RESET	3221225471u /* 3/4 of 2^32 - 1: clients restart */
+#define MIT_MID_LOW	1073741823u /* 1/4 of it: mids after a restart */
 
 /* The mitigations of one cuid, for GET-all. */
 struct mit_cuid {
@@ -731,11 +733,28 @@ new_mitigation(struct mit_engine *e, const struct mit_request *r)
 }
 
 /*
+ * Is @p a a newer mid than @p b, of the same client?  mids increase, but
+ * RFC 9132 section 4.4.1.1 has a client restart from 0 once its mid
+ * reached MIT_MID_RESET.  A mid in the lowest quarter is then newer than
+ * one at or past that point; anything else compares as numbers, so a
+ * late request from before the restart still loses.
+ */
+static bool
+mid_newer(uint32_t a, uint32_t b)
+{
+	if (b >= MIT_MID_RESET && a < MIT_MID_LOW)
+		return true;
+	if (a >= MIT_MID_RESET && b < MIT_MID_LOW)
+		return false;
+	return a > b;
+}
+
+/*
  * RFC 9132 section 4.4.1.2: among overlapping requests of one client with
  * the same trigger-mitigation, the higher mid wins and the lower goes.
  * The client's overlapped requests go into @p replaced, and the first
- * overlapping request of another client into @p other_client.  A higher
- * one of the client's own is returned (the highest, if several): the
+ * overlapping request of another client into @p other_client.  A newer
+ * one of the client's own is returned (the newest, if several): the
  * request must then be refused.
  */
 static struct mitigation *
@@ -760,8 +779,8 @@ sort_overlaps(const struct mvec *cand, const struct mit_request *r,
 		}
 		if (c->trigger != trigger)
 			continue;
-		if (c->mid > r->mid) {
-			if (higher == NULL || c->mid > higher->mid)
+		if (mid_newer(c->mid, r->mid)) {
+			if (higher == NULL || mid_newer(c->mid, higher->mid))
 				higher = c;
 		} else if (mvec_push(replaced, c) != 0)
 			*err = -1;

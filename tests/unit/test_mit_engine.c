@@ -1293,6 +1293,53 @@ test_overlap_other_client(void **state)
 	expect_json(f, "{\"mid\":2,\"lifetime\":1800}");
 }
 
+/*
+ * RFC 9132 section 4.4.1.1: a client whose mid reached 3221225471 (3/4 of
+ * 2^32 - 1) restarts from 0 and re-creates its preconfigured requests
+ * from mid 0.  The low mids are then the newer ones.
+ */
+static void
+test_mid_reset(void **state)
+{
+	struct fx *f = *state;
+	const struct dots_conflict_info *ci;
+
+	expect_code(put(f, 3221225471u, 0, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(-1)), 201, NULL);
+	expect_code(put(f, 3221225480u, 0, TP("2001:db8:6401::/48") ","
+	    LT(3600)), 201, NULL);
+	/* a late request from before the reset is still older */
+	expect_code(put(f, 3221225470u, 0, TP("2001:db8:6401:1::/64") ","
+	    LT(3600)), 409, NULL);
+	ci = &f->res.body->mitigation.scope[0].conflict;
+	assert_int_equal(ci->conflict_scope.mid, 3221225480u);
+
+	/* the re-created preconfigured request replaces the old one */
+	expect_code(put(f, 0, 10, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(-1)), 201, NULL);
+	assert_null(mit_find(f->e, CUID_A, 3221225471u));
+	assert_false(find_ok(f, CUID_A, 0)->trigger);
+	/* and a new immediate one the old immediate one */
+	expect_code(put(f, 1, 10, TP("2001:db8:6401::/56") "," LT(3600)), 201,
+	    NULL);
+	assert_null(mit_find(f->e, CUID_A, 3221225480u));
+	assert_int_equal(mit_count(f->e, &f->alpha), 2);
+
+	/* ordinary order otherwise */
+	expect_code(put(f, 5, 20, TP("2001:db8:6401::/64") "," LT(3600)), 201,
+	    NULL);
+	assert_null(mit_find(f->e, CUID_A, 1));
+	expect_code(put(f, 4, 20, TP("2001:db8:6401::/64") "," LT(3600)), 409,
+	    NULL);
+	/* far from the reset, a low mid is not newer than a high one */
+	expect_code(put(f, 3221225500u, 30, TP("198.51.100.0/24") "," LT(3600)),
+	    401, NULL);
+	expect_code(put(f, 3221225500u, 30, TP("2001:db8:6401:8000::/49") ","
+	    LT(3600)), 201, NULL);
+	expect_code(put(f, 1073741824u, 30, TP("2001:db8:6401:8000::/64") ","
+	    LT(3600)), 409, NULL);
+}
+
 /* trigger-mitigation and session loss ------------------------------- */
 
 static void
@@ -2180,6 +2227,7 @@ main(void)
 		T(test_overlap_lower_mid),
 		T(test_overlap_higher_mid),
 		T(test_overlap_other_client),
+		T(test_mid_reset),
 		T(test_trigger_false),
 		T(test_delete),
 		T(test_delete_then_again),
