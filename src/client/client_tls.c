@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "client_int.h"
@@ -126,6 +127,37 @@ cl_verify_server(const char *cn, const uint8_t *der, size_t len,
 	return ok;
 }
 
+/*
+ * Refuse a CA file without a certificate, or a key that does not go
+ * with the certificate, now rather than at every handshake.
+ */
+static int
+check_pki(struct dots_client *c, const struct dots_client_params *p,
+    char *err, size_t errlen)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_datum_t ca = { c->ca.data, (unsigned int)c->ca.len - 1 };
+	gnutls_datum_t cert = { c->cert.data, (unsigned int)c->cert.len - 1 };
+	gnutls_datum_t key = { c->key.data, (unsigned int)c->key.len - 1 };
+	int ret = -1;
+
+	if (gnutls_certificate_allocate_credentials(&cred) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (gnutls_certificate_set_x509_trust_mem(cred, &ca,
+	    GNUTLS_X509_FMT_PEM) <= 0)
+		snprintf(err, errlen, "%s: no CA certificate", p->ca_file);
+	else if (gnutls_certificate_set_x509_key_mem(cred, &cert, &key,
+	    GNUTLS_X509_FMT_PEM) < 0)
+		snprintf(err, errlen, "%s: not the key of %s, or unreadable",
+		    p->key_file, p->cert_file);
+	else
+		ret = 0;
+	gnutls_certificate_free_credentials(cred);
+	return ret;
+}
+
 static void
 setup_pki(struct dots_client *c)
 {
@@ -199,6 +231,8 @@ cl_tls_load(struct dots_client *c, const struct dots_client_params *p,
 		    p->cert_file);
 		return -1;
 	}
+	if (check_pki(c, p, err, errlen) != 0)
+		return -1;
 	setup_pki(c);
 	return 0;
 }
