@@ -877,7 +877,13 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		result(res, 500, "out of memory");
 		goto out;
 	}
-	if (m->trigger && (ret = apply(m)) != 0) {
+	/* a preconfigured request that replaces an enforced one goes on */
+	for (i = 0; !m->trigger && i < replaced.n; i++)
+		if (replaced.v[i]->applied) {
+			m->status = DOTS_STATUS_IN_PROGRESS;
+			break;
+		}
+	if (m->status != DOTS_STATUS_SIGNAL_LOSS && (ret = apply(m)) != 0) {
 		result(res, 503, ret == -ENOSPC ? "the mitigator is at "
 		    "capacity" : "the mitigator refused the request");
 		res->max_age = 60;
@@ -1034,19 +1040,55 @@ mit_tick(struct mit_engine *e, time_t now)
 	}
 }
 
+/* Withdrawn by the server: no active-but-terminating period (4.4.4). */
+static void
+server_withdraw(struct mit_engine *e, struct mitigation *m)
+{
+	if (m->applied && m->client->backend != NULL)
+		m->client->backend->ops->withdraw(m->client->backend, m->id);
+	m->applied = false;
+	m->terminating_until = 0;
+	set_status(e, m, DOTS_STATUS_WITHDRAWN);
+}
+
+/*
+ * RFC 9132 section 4.4.1.1: a preconfigured request is enforced once the
+ * signal is lost, and takes precedence over the client's active requests
+ * that overlap it, which the server withdraws.
+ */
+static void
+trigger(struct mit_engine *e, struct mitigation *p)
+{
+	struct mvec cand = { 0 };
+	struct mitigation *c;
+	size_t i;
+
+	if (apply(p) != 0)
+		return;
+	set_status(e, p, DOTS_STATUS_IN_PROGRESS);
+	if (candidates(e, scope_of(p), &cand) != 0)
+		log_warnx("%s: out of memory; requests overlapping mitigation "
+		    "%llu stay", __func__, (unsigned long long)p->id);
+	for (i = 0; i < cand.n; i++) {
+		c = cand.v[i];
+		if (c->client == p->client && c->trigger && c->applied &&
+		    scopes_overlap(scope_of(c), scope_of(p)))
+			server_withdraw(e, c);
+	}
+	mvec_free(&cand);
+}
+
 void
 mit_signal_lost(struct mit_engine *e, struct mit_client *cl, time_t now)
 {
 	struct mitigation *m;
 
 	(void)now;
-	for (m = e->list; m != NULL; m = m->next) {
-		if (m->client != cl || m->trigger || m->applied)
-			continue;
-		/* preconfigured: activated only now (RFC 9132 4.4.1) */
-		if (apply(m) == 0)
-			set_status(e, m, DOTS_STATUS_IN_PROGRESS);
-	}
+	/* only status changes below: the list stays as it is */
+	for (m = e->list; m != NULL; m = m->next)
+		if (m->client == cl && !m->trigger && !m->applied &&
+		    m->status == DOTS_STATUS_SIGNAL_LOSS)
+			trigger(e, m);
 }
 
 /*
@@ -1174,10 +1216,12 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	/*
 	 * Enforced before the restart: enforce again, once.  Not a
 	 * preconfigured request still waiting for signal loss, nor one the
-	 * mitigator failed: that one stays terminated, as without a restart.
+	 * mitigator failed or the server withdrew: those stay as they are,
+	 * as without a restart.
 	 */
 	if (m->status != DOTS_STATUS_SIGNAL_LOSS &&
-	    m->status != DOTS_STATUS_TERMINATED)
+	    m->status != DOTS_STATUS_TERMINATED &&
+	    m->status != DOTS_STATUS_WITHDRAWN)
 		apply(m);
 	/* so that the glue gives it its resources again */
 	if (e->changed != NULL)

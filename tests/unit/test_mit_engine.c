@@ -1397,6 +1397,118 @@ test_trigger_false(void **state)
 	assert_int_equal(m->status, DOTS_STATUS_MITIGATED);
 }
 
+static bool
+applied_once(const struct fx *f, uint64_t id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->fake.napply; i++)
+		if (f->fake.apply[i].id == id)
+			n++;
+	return n == 1;
+}
+
+static bool
+withdrawn_id(const struct fx *f, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < f->fake.nwithdraw; i++)
+		if (f->fake.withdraw[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 9132 section 4.4.1.1: on signal loss the preconfigured requests
+ * take over; the client's active requests that overlap them are withdrawn
+ * by the server (status 7, no active-but-terminating period).  What the
+ * loss triggered is not stopped when the client comes back.
+ */
+static void
+test_signal_loss_overlaps(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m1, *m2, *m3, *b1;
+	uint64_t id1, id3;
+	size_t napply;
+
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	expect_code(put(f, 2, 0, TP("2001:db8:6401::/64") "," LT(3600)), 201,
+	    NULL);
+	expect_code(put(f, 3, 0, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(7200)), 201, NULL);
+	expect_code(put_as(f, &f->beta, CUID_B, 1, false, f->t0,
+	    TP("203.0.113.128/25") "," LT(3600)), 201, NULL);
+	m1 = find_ok(f, CUID_A, 1);
+	m2 = find_ok(f, CUID_A, 2);
+	m3 = find_ok(f, CUID_A, 3);
+	b1 = find_ok(f, CUID_B, 1);
+	id1 = m1->id;
+	id3 = m3->id;
+	report(f, id1, BE_ACTIVE);
+	f->nchanges = 0;
+	f->fake.nwithdraw = 0;
+
+	signal_lost(f, &f->alpha, 30);
+	assert_true(m3->applied);
+	assert_int_equal(m3->status, DOTS_STATUS_IN_PROGRESS);
+	/* mid 1 overlaps it: withdrawn at once */
+	assert_false(m1->applied);
+	assert_int_equal(m1->status, DOTS_STATUS_WITHDRAWN);
+	assert_int_equal(m1->terminating_until, 0);
+	assert_true(withdrawn_id(f, id1));
+	assert_int_equal(stored_row(f, CUID_A, 1).m.status,
+	    DOTS_STATUS_WITHDRAWN);
+	expect_code(get(f, true, 1, 'n', 31), 205, NULL);
+	assert_non_null(strstr(f->json,
+	    "\"status\":\"attack-mitigation-withdrawn\""));
+	/* mid 2 does not overlap, beta is another client */
+	assert_true(m2->applied);
+	assert_int_equal(m2->status, DOTS_STATUS_IN_PROGRESS);
+	assert_true(b1->applied);
+	assert_int_equal(f->fake.nwithdraw, 1);
+
+	/* the client is back: what the loss started goes on */
+	report(f, id3, BE_ACTIVE);
+	expect_code(put(f, 3, 40, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(7200)), 204, NULL);
+	assert_true(m3->applied);
+	assert_int_equal(m3->status, DOTS_STATUS_MITIGATED);
+	/* a second loss changes nothing */
+	napply = f->fake.napply;
+	signal_lost(f, &f->alpha, 50);
+	assert_int_equal(f->fake.napply, napply);
+	assert_int_equal(f->fake.nwithdraw, 1);
+	assert_int_equal(m1->status, DOTS_STATUS_WITHDRAWN);
+
+	/* re-created with a new mid, it stays enforced */
+	expect_code(put(f, 4, 60, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(7200)), 201, NULL);
+	assert_null(mit_find(f->e, CUID_A, 3));
+	assert_true(find_ok(f, CUID_A, 4)->applied);
+	assert_int_equal(find_ok(f, CUID_A, 4)->status,
+	    DOTS_STATUS_IN_PROGRESS);
+	assert_int_equal(f->fake.apply[f->fake.napply - 1].mid, 4);
+	assert_true(withdrawn_id(f, id3));
+
+	/* a withdrawn request is not enforced again after a restart */
+	stop_engine(f);
+	reset_calls(f);
+	start_engine(f);
+	assert_int_equal(restore(f, 70), 0);
+	m1 = find_ok(f, CUID_A, 1);
+	assert_int_equal(m1->status, DOTS_STATUS_WITHDRAWN);
+	assert_false(m1->applied);
+	assert_false(applied_once(f, id1));
+	assert_true(find_ok(f, CUID_A, 4)->applied);
+	/* and it goes when its lifetime is over, with nothing to withdraw */
+	tick(f, 3600);
+	assert_null(mit_find(f->e, CUID_A, 1));
+	assert_false(withdrawn_id(f, id1));
+}
+
 /* Withdrawal and expiry ---------------------------------------------- */
 
 static void
@@ -1928,17 +2040,6 @@ test_many(void **state)
 
 /* Restart ------------------------------------------------------------ */
 
-static bool
-applied_once(const struct fx *f, uint64_t id)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < f->fake.napply; i++)
-		if (f->fake.apply[i].id == id)
-			n++;
-	return n == 1;
-}
-
 static void
 test_restore(void **state)
 {
@@ -2229,6 +2330,7 @@ main(void)
 		T(test_overlap_other_client),
 		T(test_mid_reset),
 		T(test_trigger_false),
+		T(test_signal_loss_overlaps),
 		T(test_delete),
 		T(test_delete_then_again),
 		T(test_delete_unknown),
