@@ -51,6 +51,12 @@ struct sig_session {
 	bool			 established;	/* traffic seen after the handshake */
 	coap_session_t		*session;
 	LIST_ENTRY(sig_session)	 entry;		/* in dotsd's sessions */
+	/* server-sent heartbeats (sig_hb.c) */
+	time_t			 hb_sent;	/* last one sent, or the start */
+	time_t			 hb_heard;	/* last one from the client */
+	bool			 hb_pending;	/* the last one is unanswered */
+	unsigned		 hb_missed;	/* unanswered in a row */
+	bool			 hb_now;	/* the client hears none: now */
 };
 
 /* A session configuration read from the store, waiting for its client. */
@@ -106,6 +112,8 @@ int	sig_hb_init(struct dotsd *d);
 void	sig_hb_handle(coap_resource_t *r, coap_session_t *s,
 	    const coap_pdu_t *req, const coap_string_t *query,
 	    coap_pdu_t *resp);
+/* Heartbeats to the clients (RFC 9132 4.7); call once a second. */
+void	sig_hb_tick(struct dotsd *d, time_t now);
 
 /* sig_defer.c */
 struct sig_reply;

@@ -18,8 +18,9 @@
  * handshake, as is a wrong key: no unauthenticated or unknown client ever
  * reaches a handler.
  *
- * Every authenticated session is on the dotsd's list of sessions; it
- * leaves the list when libcoap deletes it.
+ * Every authenticated session is on the dotsd's list of sessions, so
+ * that the server can send heartbeats to each (sig_hb.c); it leaves the
+ * list when libcoap deletes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,7 @@ bind_session(struct dotsd *d, coap_session_t *session, struct dotsd_client *cl,
 	cl->sessions++;
 	ss->client = cl;
 	ss->psk = psk;
+	ss->hb_sent = time(NULL);	/* the first one an interval later */
 	memcpy(ss->cuid, cuid, sizeof(ss->cuid));
 	restore_config(d, cl, cuid);
 	return 0;
