@@ -75,6 +75,11 @@ struct mitigation {
 	uint8_t			 attack_status;	/* last efficacy update */
 	struct be_report	 stats;
 	char			 failure[160];	/* the mitigator's reason */
+	/* own targets that another client's enforced request also covers */
+	struct dots_prefix	*cf_prefix;
+	size_t			 n_cf_prefix;
+	char			**cf_fqdn;	/* borrowed from req */
+	size_t			 n_cf_fqdn;
 };
 
 /* What happened to a request: the CoAP answer the glue sends. */

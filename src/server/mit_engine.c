@@ -148,6 +148,8 @@ mitigation_free(struct mitigation *m)
 		return;
 	dots_signal_free(m->req);
 	free(m->ix);
+	free(m->cf_prefix);
+	free(m->cf_fqdn);
 	free(m);
 }
 
@@ -452,20 +454,6 @@ set_status(struct mit_engine *e, struct mitigation *m, uint8_t status)
 		e->changed(e->changed_arg, m, false);
 }
 
-/* Stop enforcing (if it was) and forget @p m. */
-static void
-remove_mitigation(struct mit_engine *e, struct mitigation *m)
-{
-	if (m->applied && m->client->backend != NULL)
-		m->client->backend->ops->withdraw(m->client->backend, m->id);
-	unlink_mitigation(e, m);
-	if (e->store != NULL)
-		store_mitigation_delete(e->store, m->id);
-	if (e->changed != NULL)
-		e->changed(e->changed_arg, m, true);
-	mitigation_free(m);
-}
-
 static int
 apply(struct mitigation *m)
 {
@@ -515,6 +503,139 @@ scopes_overlap(const struct dots_scope *a, const struct dots_scope *b)
 			if (strcmp(a->alias_name[i], b->alias_name[j]) == 0)
 				return true;
 	return false;
+}
+
+/* Conflicts between clients ------------------------------------------- */
+
+/* Is @p value an enforced request of another client than @p arg's? */
+static int
+contests(void *arg, void *value)
+{
+	const struct mitigation *m = arg, *o = value;
+
+	return o != m && o->applied && strcmp(o->cuid, m->cuid) != 0;
+}
+
+static bool
+same_conflict(const struct mitigation *m, const struct dots_prefix *px,
+    size_t np, char **fq, size_t nf)
+{
+	return np == m->n_cf_prefix && nf == m->n_cf_fqdn &&
+	    (np == 0 || memcmp(px, m->cf_prefix, np * sizeof(*px)) == 0) &&
+	    (nf == 0 || memcmp(fq, m->cf_fqdn, nf * sizeof(*fq)) == 0);
+}
+
+/*
+ * Find which of @p m's targets an enforced request of another client also
+ * covers: while any does, @p m is in conflict.  The server keeps both
+ * (a local policy RFC 9132 section 4.4.1.3 allows), so only enforced
+ * requests count.  @return whether that changed.
+ */
+static bool
+update_conflict(struct mit_engine *e, struct mitigation *m)
+{
+	const struct dots_scope *s = scope_of(m);
+	struct dots_prefix *px = NULL;
+	char **fq = NULL;
+	size_t np = 0, nf = 0, i;
+
+	if (m->applied && ((s->target.n_prefix != 0 && (px = calloc(
+	    s->target.n_prefix, sizeof(*px))) == NULL) ||
+	    (s->target.n_fqdn != 0 && (fq = calloc(s->target.n_fqdn,
+	    sizeof(*fq))) == NULL))) {
+		free(px);
+		return false;	/* keep what was known */
+	}
+	for (i = 0; m->applied && i < s->target.n_prefix; i++)
+		if (mi_trie_overlaps(&e->prefixes, &s->target.prefix[i],
+		    contests, m) != 0)
+			px[np++] = s->target.prefix[i];
+	for (i = 0; m->applied && i < s->target.n_fqdn; i++)
+		if (mi_strset_find(&e->fqdns, s->target.fqdn[i], contests,
+		    m) != 0)
+			fq[nf++] = s->target.fqdn[i];
+	if (same_conflict(m, px, np, fq, nf)) {
+		free(px);
+		free(fq);
+		return false;
+	}
+	free(m->cf_prefix);
+	free(m->cf_fqdn);
+	m->cf_prefix = np != 0 ? px : NULL;
+	m->n_cf_prefix = np;
+	m->cf_fqdn = nf != 0 ? fq : NULL;
+	m->n_cf_fqdn = nf;
+	if (np == 0)
+		free(px);
+	if (nf == 0)
+		free(fq);
+	return true;
+}
+
+/*
+ * @p m came, went, or started or stopped being enforced: the other
+ * clients' requests it overlaps may have entered or left a conflict, and
+ * their observers are told.
+ */
+static void
+conflicts_around(struct mit_engine *e, struct mitigation *m)
+{
+	struct mvec cand = { 0 };
+	struct mitigation *c;
+	size_t i;
+
+	if (candidates(e, scope_of(m), &cand) != 0)
+		log_warnx("%s: out of memory; conflicts around mitigation "
+		    "%llu not updated", __func__, (unsigned long long)m->id);
+	for (i = 0; i < cand.n; i++) {
+		c = cand.v[i];
+		if (c == m || strcmp(c->cuid, m->cuid) == 0 ||
+		    !scopes_overlap(scope_of(c), scope_of(m)))
+			continue;
+		if (update_conflict(e, c) && e->changed != NULL)
+			e->changed(e->changed_arg, c, false);
+	}
+	mvec_free(&cand);
+}
+
+/* @p m's enforcement changed: its own conflict and the others'. */
+static void
+enforcement_changed(struct mit_engine *e, struct mitigation *m)
+{
+	update_conflict(e, m);
+	conflicts_around(e, m);
+}
+
+/* conflict-information of a request kept despite a conflict. */
+static void
+conflict_info(const struct mitigation *m, struct dots_conflict_info *ci)
+{
+	if (m->n_cf_prefix + m->n_cf_fqdn == 0)
+		return;
+	ci->present = DOTS_CONFLICT_STATUS | DOTS_CONFLICT_CAUSE;
+	ci->conflict_status = DOTS_CONFLICT_REQUEST_ACTIVE;
+	ci->conflict_cause = DOTS_CONFLICT_OVERLAPPING_TARGETS;
+	/* borrowed; encoded before any change */
+	ci->conflict_scope.target.prefix = m->cf_prefix;
+	ci->conflict_scope.target.n_prefix = m->n_cf_prefix;
+	ci->conflict_scope.target.fqdn = m->cf_fqdn;
+	ci->conflict_scope.target.n_fqdn = m->n_cf_fqdn;
+}
+
+/* Stop enforcing (if it was) and forget @p m. */
+static void
+remove_mitigation(struct mit_engine *e, struct mitigation *m)
+{
+	if (m->applied && m->client->backend != NULL)
+		m->client->backend->ops->withdraw(m->client->backend, m->id);
+	unlink_mitigation(e, m);
+	if (e->store != NULL)
+		store_mitigation_delete(e->store, m->id);
+	if (m->applied)
+		conflicts_around(e, m);
+	if (e->changed != NULL)
+		e->changed(e->changed_arg, m, true);
+	mitigation_free(m);
 }
 
 /* Same request apart from lifetime and attack-status (a refresh)? */
@@ -796,6 +917,7 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	struct mitigation *m, *higher;
 	struct mitigation *conflict_other = NULL;
 	struct mvec cand = { 0 }, replaced = { 0 };
+	struct dots_scope *rs;
 	size_t i;
 	char why[200];
 	int ret;
@@ -900,22 +1022,12 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 			m->abt = longer_abt(replaced.v[i]->abt);
 		remove_mitigation(e, replaced.v[i]);
 	}
+	if (m->applied && conflict_other != NULL)
+		enforcement_changed(e, m);
 	result(res, 201, NULL);
-	if (reply_scope(res, m->mid, m->lifetime) != NULL &&
-	    conflict_other != NULL) {
-		struct dots_scope *rs = &res->body->mitigation.scope[0];
-
-		/* accepted despite another client's request: say so */
-		rs->conflict.present = DOTS_CONFLICT_STATUS |
-		    DOTS_CONFLICT_CAUSE;
-		rs->conflict.conflict_status = DOTS_CONFLICT_REQUEST_ACTIVE;
-		rs->conflict.conflict_cause =
-		    DOTS_CONFLICT_OVERLAPPING_TARGETS;
-		rs->conflict.conflict_scope.target.prefix =
-		    scope_of(m)->target.prefix;
-		rs->conflict.conflict_scope.target.n_prefix =
-		    scope_of(m)->target.n_prefix;
-	}
+	/* accepted despite another client's request: say so */
+	if ((rs = reply_scope(res, m->mid, m->lifetime)) != NULL)
+		conflict_info(m, &rs->conflict);
 	if (e->changed != NULL)
 		e->changed(e->changed_arg, m, false);
 out:
@@ -952,6 +1064,7 @@ status_scope(const struct mitigation *m, struct dots_scope *out, char filter,
 		return;
 	out->status = m->status;
 	out->present |= DOTS_SCOPE_STATUS;
+	conflict_info(m, &out->conflict);
 	if (m->started != 0 && m->status != DOTS_STATUS_SIGNAL_LOSS) {
 		out->mitigation_start = (uint64_t)m->started;
 		out->present |= DOTS_SCOPE_MITIGATION_START;
@@ -1046,7 +1159,10 @@ server_withdraw(struct mit_engine *e, struct mitigation *m)
 {
 	if (m->applied && m->client->backend != NULL)
 		m->client->backend->ops->withdraw(m->client->backend, m->id);
-	m->applied = false;
+	if (m->applied) {
+		m->applied = false;
+		enforcement_changed(e, m);
+	}
 	m->terminating_until = 0;
 	set_status(e, m, DOTS_STATUS_WITHDRAWN);
 }
@@ -1065,6 +1181,7 @@ trigger(struct mit_engine *e, struct mitigation *p)
 
 	if (apply(p) != 0)
 		return;
+	enforcement_changed(e, p);
 	set_status(e, p, DOTS_STATUS_IN_PROGRESS);
 	if (candidates(e, scope_of(p), &cand) != 0)
 		log_warnx("%s: out of memory; requests overlapping mitigation "
@@ -1101,7 +1218,10 @@ failed(struct mit_engine *e, struct mitigation *m, const struct be_report *r)
 	static struct log_rl rl = LOG_RL_INIT(10, 1000);
 	size_t len = strnlen(r->reason, sizeof(r->reason));
 
-	m->applied = false;
+	if (m->applied) {
+		m->applied = false;
+		enforcement_changed(e, m);
+	}
 	if (m->status == DOTS_STATUS_TERMINATED)
 		return;
 	if (len == 0)
@@ -1235,6 +1355,7 @@ mit_engine_restore(struct mit_engine *e,
     time_t now)
 {
 	struct restore_ctx rc = { e, find, find_arg, now, NULL, 0, 0 };
+	struct mitigation *m;
 	uint64_t max_id = 0;
 	size_t i;
 	int ret;
@@ -1249,6 +1370,9 @@ mit_engine_restore(struct mit_engine *e,
 	for (i = 0; i < rc.nstale; i++)
 		store_mitigation_delete(e->store, rc.stale[i]);
 	free(rc.stale);
+	/* conflicts are not stored: find them again */
+	for (m = e->list; m != NULL; m = m->next)
+		update_conflict(e, m);
 	/* what expired while we were down goes now */
 	mit_tick(e, now);
 	return ret;

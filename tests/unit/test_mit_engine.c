@@ -1340,6 +1340,125 @@ test_mid_reset(void **state)
 	    LT(3600)), 409, NULL);
 }
 
+static size_t
+changes_of(const struct fx *f, uint32_t mid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nchanges; i++)
+		if (f->changes[i].mid == mid)
+			n++;
+	return n;
+}
+
+#define CONFLICT_24	"\"conflict-information\":{" \
+			"\"conflict-status\":\"request-active\"," \
+			"\"conflict-cause\":\"overlapping-targets\"," \
+			"\"conflict-scope\":{" \
+			"\"target-prefix\":[\"203.0.113.0/24\"]}}"
+
+/*
+ * A request accepted over another client's enforced one puts both in
+ * conflict: each one's status carries conflict-information (RFC 9132
+ * section 4.4.2.1: request-active, overlapping-targets, its own targets
+ * in conflict), the older one's observers are told, and it all goes
+ * away with the conflict.
+ */
+static void
+test_conflict_notified(void **state)
+{
+	struct fx *f = *state;
+
+	expect_code(put(f, 10, 0, TP("203.0.113.0/24") ","
+	    "\"target-fqdn\":[\"www.example.com\"]," LT(3600)), 201, NULL);
+	expect_code(put(f, 20, 0, TP("2001:db8:6401::/48") "," LT(3600)), 201,
+	    NULL);
+	expect_code(get(f, true, 10, 'n', 1), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
+	f->nchanges = 0;
+
+	expect_code(put_as(f, &f->beta, CUID_B, 1, false, f->t0,
+	    TP("203.0.113.128/25") "," LT(3600)), 201, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-scope\":{"
+	    "\"target-prefix\":[\"203.0.113.128/25\"]}"));
+	find_ok(f, CUID_B, 1);
+	/* alpha's mid 10 is told, mid 20 is not concerned */
+	assert_int_equal(changes_of(f, 10), 1);
+	assert_int_equal(changes_of(f, 20), 0);
+	expect_code(get(f, true, 10, 'n', 2), 205, NULL);
+	expect_json(f, "{\"mid\":10,\"lifetime\":3598,"
+	    "\"status\":\"attack-mitigation-in-progress\"," CONFLICT_24 "}");
+	expect_code(get(f, true, 10, 'c', 2), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
+	expect_code(get(f, true, 20, 'a', 2), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
+	expect_code(get_as(f, &f->beta, CUID_B, true, 1, 'n', 2), 205, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-status\":"
+	    "\"request-active\""));
+
+	/* a refresh of either changes nothing */
+	f->nchanges = 0;
+	expect_code(put(f, 10, 3, TP("203.0.113.0/24") ","
+	    "\"target-fqdn\":[\"www.example.com\"]," LT(3600)), 204, NULL);
+	assert_int_equal(f->nchanges, 0);
+
+	/* withdrawn by its client, beta's is still enforced for a while */
+	expect_code(del_as(f, &f->beta, CUID_B, 1, 10), 202, NULL);
+	expect_code(get(f, true, 10, 'n', 11), 205, NULL);
+	assert_non_null(strstr(f->json, CONFLICT_24));
+	f->nchanges = 0;
+	tick(f, 10 + ABT);
+	assert_null(mit_find(f->e, CUID_B, 1));
+	assert_int_equal(changes_of(f, 10), 1);
+	expect_code(get(f, true, 10, 'n', 10 + ABT), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
+
+	/* a mitigator's failure ends a conflict too */
+	expect_code(put_as(f, &f->beta, CUID_B, 2, false, f->t0 + 200,
+	    TP("203.0.113.192/26") "," LT(3600)), 201, NULL);
+	expect_code(get(f, true, 10, 'n', 200), 205, NULL);
+	assert_non_null(strstr(f->json, CONFLICT_24));
+	f->nchanges = 0;
+	report(f, find_ok(f, CUID_B, 2)->id, BE_FAILED);
+	assert_int_equal(changes_of(f, 10), 1);
+	expect_code(get(f, true, 10, 'n', 200), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
+
+	/* a preconfigured request conflicts only once triggered */
+	f->nchanges = 0;
+	expect_code(put_as(f, &f->beta, CUID_B, 3, false, f->t0 + 300,
+	    TP("203.0.113.128/25") ",\"trigger-mitigation\":false,"
+	    LT(3600)), 201, NULL);
+	assert_null(strstr(f->json, "conflict"));
+	assert_int_equal(changes_of(f, 10), 0);
+	signal_lost(f, &f->beta, 310);
+	assert_int_equal(changes_of(f, 10), 1);
+	expect_code(get(f, true, 10, 'n', 310), 205, NULL);
+	assert_non_null(strstr(f->json, CONFLICT_24));
+
+	/* the conflict is found again after a restart */
+	stop_engine(f);
+	start_engine(f);
+	assert_int_equal(restore(f, 320), 0);
+	expect_code(get(f, true, 10, 'n', 320), 205, NULL);
+	assert_non_null(strstr(f->json, CONFLICT_24));
+	expect_code(get_as(f, &f->beta, CUID_B, true, 3, 'a', 320), 205, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-scope\":{"
+	    "\"target-prefix\":[\"203.0.113.128/25\"]}"));
+
+	/* names conflict as addresses do, without case */
+	f->beta.fqdns = f->alpha_fqdns;
+	f->beta.nfqdns = 1;
+	expect_code(put_as(f, &f->beta, CUID_B, 4, false, f->t0 + 330,
+	    "\"target-fqdn\":[\"WWW.Example.com\"]," LT(3600)), 201, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-scope\":{"
+	    "\"target-fqdn\":[\"WWW.Example.com\"]}"));
+	expect_code(get(f, true, 10, 'n', 330), 205, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-scope\":{"
+	    "\"target-prefix\":[\"203.0.113.0/24\"],"
+	    "\"target-fqdn\":[\"www.example.com\"]}"));
+}
+
 /* trigger-mitigation and session loss ------------------------------- */
 
 static void
@@ -2329,6 +2448,7 @@ main(void)
 		T(test_overlap_higher_mid),
 		T(test_overlap_other_client),
 		T(test_mid_reset),
+		T(test_conflict_notified),
 		T(test_trigger_false),
 		T(test_signal_loss_overlaps),
 		T(test_delete),
