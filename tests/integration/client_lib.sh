@@ -11,6 +11,8 @@
 #                          heartbeat, unauthorized prefix, expiry
 #   refused                a client dotsd does not know; a server name the
 #                          server's certificate does not carry
+#   hb                     heartbeats from a server (a small one in
+#                          dots_client_test: dotsd sends none yet)
 #   restart                dotsd stopped (SIGSTOP) during a mitigation:
 #                          the library's heartbeats find the session
 #                          down; then kill -9 and a restart of dotsd: the
@@ -48,6 +50,11 @@ sleep $((ABT + 1))	# until the withdrawn mitigations are gone
 tester main client1 tls
 tester refused rogue
 tester refused client1 wrong.example
+hb_port=$(free_udp_port)
+"$TESTER" hb 127.0.0.1 "$hb_port" "$T/certs" client1 "${CUIDS[client1]}" \
+    2>&1 | sed 's/^/  /'
+rc=${PIPESTATUS[0]}
+check "dots_client_test hb (exit status $rc)" test "$rc" -eq 0
 
 log "== restart: kill -9 of dotsd while the client holds mid 10"
 rm -f "$T/ready"

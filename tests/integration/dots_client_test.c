@@ -13,6 +13,8 @@
  *		 TLS over TCP instead of DTLS)
  *	refused	 the connection must fail (ARG: a server name to expect
  *		 instead of HOST, e.g. one the certificate does not carry)
+ *	hb	 no dotsd: a heartbeat server of its own listens on PORT
+ *		 and sends heartbeats, good and bad (dots_client_hbsrv.c)
  *	restart	 create a mitigation, touch ARG (a file) and wait for the
  *		 session to go down (client_lib.sh stops dotsd with SIGSTOP,
  *		 so that only unanswered heartbeats can tell), touch
@@ -23,6 +25,7 @@
  * scripts/dots-certs.sh, and CUID is the cuid it printed for CLIENT.  Each
  * check prints "ok" or "FAIL"; the exit status is 1 if any failed.
  */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +37,19 @@
 #include <dots/error.h>
 #include <dots/model.h>
 
+#include "dots_client_hbsrv.h"
+
 #define MAX_SEEN	64
 #define NBLOCKS		40	/* ~45 bytes each: well over one block */
 
 static int	checks, fails;
 static struct dots_client *cl;
 
+/* run with the client's loop, if set: the heartbeat server's */
+static void	(*also)(void);
+
 /* What the event callback and the observation saw. */
-static int	n_up, n_down;
+static int	n_up, n_down, n_hb, n_hb_true;
 static char	down_reason[DOTS_CLIENT_DIAG_MAX];
 
 struct seen {
@@ -99,7 +107,10 @@ on_event(void *arg, const struct dots_client_event *ev)
 		    ev->missed);
 		break;
 	case DOTS_CLIENT_HEARTBEAT:
-		printf("  event: heartbeat from the server\n");
+		n_hb++;
+		n_hb_true += ev->peer_hb_status;
+		printf("  event: heartbeat from the server (peer-hb-status "
+		    "%s)\n", ev->peer_hb_status ? "true" : "false");
 		break;
 	}
 }
@@ -142,7 +153,9 @@ run_until(bool (*done)(void *), void *arg, double secs)
 	while (!done(arg)) {
 		if (now_s() > end)
 			return false;
-		dots_client_process(cl, 100);
+		if (also != NULL)
+			also();
+		dots_client_process(cl, also != NULL ? 5 : 100);
 	}
 	return true;
 }
@@ -381,6 +394,9 @@ scenario_lifecycle(void)
 	    .has_id = true, .id = 1, .flags = DOTS_REQ_OBSERVE };
 	check(dots_client_send(cl, &r, on_notify, NULL, &obs_id) == 0,
 	    "GET mid 1 with Observe sent");
+	check(poll(&(struct pollfd){ .fd = dots_client_fd(cl),
+	    .events = POLLIN }, 1, 2000) == 1, "dots_client_fd() is "
+	    "readable when the answer is in");
 	want = 205;
 	check(run_until(obs_code_seen, &want, 5) && obs[0].has_observe,
 	    "the observation's first answer is 2.05 with Observe");
@@ -644,6 +660,53 @@ restart_scenario(const char *host, int port, const char *dir,
 	return 0;
 }
 
+/* --- hb: heartbeats from a server (dots_client_hbsrv.c) ------------- */
+
+static bool
+heartbeats_done(void *arg)
+{
+	(void)arg;
+	return n_hb_true >= 1 && hbsrv.answered_204 >= 1 &&
+	    hbsrv.answered_400 >= 1 && hbsrv.got_peer_true >= 1;
+}
+
+static bool
+up(void *arg)
+{
+	(void)arg;
+	return n_up > 0 || n_down > 0;
+}
+
+static int
+hb_scenario(const char *host, int port, const char *dir, const char *client)
+{
+	char err[256];
+
+	if (hbsrv_start(dir, (uint16_t)port) != 0) {
+		check(false, "heartbeat server on port %d", port);
+		return 1;
+	}
+	also = hbsrv_process;
+	cl = make_client(host, port, dir, client, NULL, false);
+	check(dots_client_connect_start(cl, err, sizeof(err)) == 0 &&
+	    run_until(up, NULL, 10) && n_up == 1, "connected to the "
+	    "heartbeat server");
+	dots_client_set_heartbeat(cl, 1, 3);
+	check(run_until(heartbeats_done, NULL, 10), "heartbeats exchanged");
+	check(n_hb == 1 && n_hb_true == 1, "one HEARTBEAT event, "
+	    "peer-hb-status true (%d)", n_hb);
+	check(hbsrv.answered_204 == hbsrv.sent, "the server's heartbeat is "
+	    "answered 2.04");
+	check(hbsrv.answered_400 == hbsrv.bad_sent, "one without a body is "
+	    "answered 4.00");
+	check(hbsrv.got_peer_true >= 1, "our heartbeats then say "
+	    "peer-hb-status true (%d of %d)", hbsrv.got_peer_true, hbsrv.got);
+	check(n_down == 0, "the session stayed up");
+	dots_client_free(cl);
+	hbsrv_stop();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -651,7 +714,7 @@ main(int argc, char **argv)
 	int port;
 
 	if (argc != 7 && argc != 8) {
-		fprintf(stderr, "usage: %s main|refused|restart HOST PORT "
+		fprintf(stderr, "usage: %s main|refused|restart|hb HOST PORT "
 		    "CERTDIR CLIENT CUID [ARG]\n", argv[0]);
 		return 2;
 	}
@@ -663,6 +726,8 @@ main(int argc, char **argv)
 		    arg != NULL && strcmp(arg, "tls") == 0);
 	else if (strcmp(argv[1], "refused") == 0)
 		refused_scenario(argv[2], port, argv[4], argv[5], arg);
+	else if (strcmp(argv[1], "hb") == 0)
+		hb_scenario(argv[2], port, argv[4], argv[5]);
 	else if (strcmp(argv[1], "restart") == 0 && arg != NULL)
 		restart_scenario(argv[2], port, argv[4], argv[5], arg);
 	else {
