@@ -30,6 +30,20 @@
 
 static char	cl_log_buf[DOTS_CLIENT_DIAG_MAX];
 
+/* libcoap's "***ADDR <-> ADDR (ifN) " session prefix: the caller knows. */
+static const char *
+skip_session(const char *m)
+{
+	const char *p;
+
+	if (strncmp(m, "***", 3) != 0 || (p = strstr(m, " <-> ")) == NULL ||
+	    (p = strchr(p + 5, ' ')) == NULL)
+		return m;
+	if (strncmp(p, " (if", 4) == 0 && (p = strchr(p + 1, ' ')) == NULL)
+		return m;
+	return p + 1;
+}
+
 static void
 cl_log_handler(coap_log_t level, const char *message)
 {
@@ -37,7 +51,7 @@ cl_log_handler(coap_log_t level, const char *message)
 
 	if (level > LOG_WARNING)
 		return;
-	snprintf(cl_log_buf, sizeof(cl_log_buf), "%s", message);
+	snprintf(cl_log_buf, sizeof(cl_log_buf), "%s", skip_session(message));
 	n = strlen(cl_log_buf);
 	while (n > 0 && (cl_log_buf[n - 1] == '\n' || cl_log_buf[n - 1] == ' '))
 		cl_log_buf[--n] = '\0';
