@@ -41,7 +41,7 @@ struct mit_client {
 	time_t			 tokens_at;
 	time_t			 last_heard;	/* any traffic, for session loss */
 	bool			 signal_lost;
-	unsigned		 nmit;		/* mitigations held (engine's) */
+	unsigned		 nmit;		/* held, kept by the engine */
 };
 
 struct mit_cuid;

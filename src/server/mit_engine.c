@@ -34,7 +34,7 @@
 
 /* The mitigations of one cuid, for GET-all. */
 struct mit_cuid {
-	struct mi_hnode		 hn;		/* first: the node is the hnode */
+	struct mi_hnode		 hn;		/* first: hn is the node */
 	struct mitigation	*head;		/* newest first */
 	unsigned		 n;
 	char			 cuid[MIT_ID_MAX + 1];

@@ -1145,8 +1145,9 @@ test_target_uri(void **state)
 {
 	struct fx *f = *state;
 
-	expect_code(put(f, 1, 0, "\"target-uri\":[\"https://www.example.com/\"],"
-	    LT(3600)), 501, "target-uri");
+	expect_code(put(f, 1, 0,
+	    "\"target-uri\":[\"https://www.example.com/\"]," LT(3600)), 501,
+	    "target-uri");
 	expect_code(put(f, 2, 0, TP("203.0.113.0/26") ","
 	    "\"target-uri\":[\"https://www.example.com/\"]," LT(3600)), 501,
 	    "not supported");
