@@ -31,8 +31,9 @@ struct sig_limits {
 
 struct dotsd_client {
 	struct mit_client	 mc;		/* engine view: domain, limits */
-	char			 identity[160];	/* "cn:NAME", "spki:CUID", "psk:ID" */
-	/* PSK handshakes: identity (empty: none) and key (never logged) */
+	/* "cn:NAME", "spki:CUID" or "psk:ID"; empty once removed */
+	char			 identity[160];
+	/* PSK handshakes: identity (empty: none), key (never logged) */
 	char			 psk_identity[DOTSD_PSK_ID_MAX + 1];
 	uint8_t			 psk_key[DOTSD_PSK_KEY_MAX];
 	size_t			 psk_key_len;
@@ -46,13 +47,13 @@ struct dotsd_client {
 /* Per (D)TLS session, hung on coap_session_set_app_data(). */
 struct sig_session {
 	struct dotsd_client	*client;
-	char			 cuid[DOTSD_CUID_LEN + 1];	/* cert or PSK */
+	char			 cuid[DOTSD_CUID_LEN + 1]; /* cert or PSK */
 	bool			 psk;		/* authenticated by a PSK */
-	bool			 established;	/* traffic seen after the handshake */
+	bool			 established;	/* handshake over, traffic seen */
 	coap_session_t		*session;
 	LIST_ENTRY(sig_session)	 entry;		/* in dotsd's sessions */
 	/* server-sent heartbeats (sig_hb.c) */
-	time_t			 hb_sent;	/* last one sent, or the start */
+	time_t			 hb_sent;	/* last one sent, or start */
 	time_t			 hb_heard;	/* last one from the client */
 	bool			 hb_pending;	/* the last one is unanswered */
 	unsigned		 hb_missed;	/* unanswered in a row */

@@ -20,7 +20,10 @@ C1_HEX=$(printf '%s' "$C1_KEY" | od -An -v -tx1 | tr -d ' \n')
 HB='{"ietf-dots-signal-channel:heartbeat":{"peer-hb-status":true}}'
 
 conf() {
-	dotsd_conf "client \"lab\" { identity \"psk:lab-client\"; psk-key \"$1\"; prefix 192.0.2.0/24; max-rate 1000 }
+	dotsd_conf "client \"lab\" {
+	identity \"psk:lab-client\"; psk-key \"$1\"
+	prefix 192.0.2.0/24; max-rate 1000
+}
 $(client_block client1 'prefix 198.51.100.0/24' 'psk-identity "c1"' \
     "psk-key hex:$C1_HEX")"
 }

@@ -76,7 +76,10 @@ idle-heartbeat-interval 1 1 240
 idle-missing-hb-allowed 3 1 9
 $(client_block client1 'prefix 192.0.2.0/24')
 $(client_block client2 'prefix 198.51.100.0/24')
-client \"lab\" { identity \"psk:lab-client\"; psk-key \"$LAB_KEY\"; prefix 203.0.113.0/24; max-rate 1000 }"
+client \"lab\" {
+	identity \"psk:lab-client\"; psk-key \"$LAB_KEY\"
+	prefix 203.0.113.0/24; max-rate 1000
+}"
 start_dotsd
 
 log "== client1, idle (idle-heartbeat-interval 1), DTLS"
@@ -127,7 +130,8 @@ expect_code 2.02 "DELETE mid 1 of client2"
 
 log "== lab (PSK), negotiated idle-heartbeat-interval 60"
 as_psk_client lab lab-client "$LAB_KEY"
-put_path_json config/sid=1 "{\"$SC\":{\"idle-config\":{\"heartbeat-interval\":{\"current-value\":60}}}}"
+put_path_json config/sid=1 \
+    "{\"$SC\":{\"idle-config\":{\"heartbeat-interval\":{\"current-value\":60}}}}"
 expect_code 2.01 "PUT /config/sid=1 (idle heartbeat-interval 60)"
 listen negotiated 3
 check "no heartbeat within 3 s" test "$(hb_count negotiated)" -eq 0
