@@ -16,10 +16,10 @@
 #include <dots/model.h>
 #include <dots/validate.h>
 
+#include "cuid.h"
 #include "mit.h"
 #include "store.h"
 
-#define DOTSD_CUID_LEN	22	/* RFC 9132 section 4.4.1.1 */
 #define DOTSD_PSK_ID_MAX	128	/* bytes, as the configuration allows */
 #define DOTSD_PSK_KEY_MAX	64
 
@@ -47,7 +47,7 @@ struct dotsd_client {
 /* Per (D)TLS session, hung on coap_session_set_app_data(). */
 struct sig_session {
 	struct dotsd_client	*client;
-	char			 cuid[DOTSD_CUID_LEN + 1]; /* cert or PSK */
+	char			 cuid[CUID_LEN + 1];	/* cert or PSK */
 	bool			 psk;		/* authenticated by a PSK */
 	bool			 established;	/* handshake over, traffic seen */
 	coap_session_t		*session;
@@ -89,8 +89,6 @@ struct dotsd {
 int	sig_tls_setup(struct dotsd *d, const char *ca_file,
 	    const char *cert_file, const char *key_file, char *err,
 	    size_t errlen);
-int	sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid,
-	    size_t cuidlen, char *full);
 struct sig_session *sig_session_of(coap_session_t *s);
 void	sig_session_event(struct dotsd *d, coap_session_t *s,
 	    coap_event_t ev);

@@ -8,6 +8,7 @@
  * turn is one store transaction, so everything the turn changed reaches
  * the disk with a single commit.
  */
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,25 +61,44 @@ coap_to_log(coap_log_t level, const char *msg)
 		log_debug("coap: %.*s", (int)n, msg);
 }
 
+/*
+ * Every configured endpoint must open: a server that silently listens on
+ * fewer addresses or transports than its configuration names would leave
+ * clients failing over to nothing.
+ */
 static int
-add_endpoints(struct dotsd *d, const struct dotsd_settings *set)
+add_endpoints(struct dotsd *d, const struct dotsd_settings *set, char *err,
+    size_t errlen)
 {
+	static const struct {
+		coap_proto_t	 proto;
+		const char	*name;
+	} protos[] = { { COAP_PROTO_DTLS, "DTLS/UDP" },
+	    { COAP_PROTO_TLS, "TLS/TCP" } };
 	coap_address_t addr;
-	size_t i;
-	int n = 0;
+	char shown[INET6_ADDRSTRLEN + 8];
+	size_t i, k;
 
 	for (i = 0; i < set->nlisten; i++) {
 		coap_address_init(&addr);
 		memcpy(&addr.addr, &set->listen[i].ss, set->listen[i].len);
 		addr.size = set->listen[i].len;
-		if (set->dtls && coap_new_endpoint(d->ctx, &addr,
-		    COAP_PROTO_DTLS) != NULL)
-			n++;
-		if (set->tls && coap_new_endpoint(d->ctx, &addr,
-		    COAP_PROTO_TLS) != NULL)
-			n++;
+		for (k = 0; k < 2; k++) {
+			if ((k == 0 && !set->dtls) || (k == 1 && !set->tls))
+				continue;
+			if (coap_new_endpoint(d->ctx, &addr,
+			    protos[k].proto) != NULL)
+				continue;
+			if (coap_print_addr(&addr, (unsigned char *)shown,
+			    sizeof(shown)) == 0)
+				strcpy(shown, "?");
+			snprintf(err, errlen, "cannot listen on %s (%s): "
+			    "address in use or not configured on this host",
+			    shown, protos[k].name);
+			return -1;
+		}
 	}
-	return n > 0 ? 0 : -1;
+	return 0;
 }
 
 static struct mit_client *
@@ -194,6 +214,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 		if (now != last_tick) {
 			mit_tick(d->engine, now);
 			check_signal_loss(d, now);
+			sig_hb_tick(d, now);
 			last_tick = now;
 		}
 		committed = store_commit(d->store) == 0;
@@ -241,11 +262,8 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 	if (sig_tls_setup(d, set->ca_file, set->cert_file, set->key_file,
 	    err, errlen) != 0)
 		return -1;
-	if (add_endpoints(d, set) != 0) {
-		snprintf(err, errlen, "cannot listen on any configured "
-		    "address (port in use?)");
+	if (add_endpoints(d, set, err, errlen) != 0)
 		return -1;
-	}
 	if (sig_mitigate_init(d) != 0 || sig_config_init(d) != 0 ||
 	    sig_hb_init(d) != 0) {
 		snprintf(err, errlen, "cannot create the CoAP resources");

@@ -258,7 +258,7 @@ hnd_mitigate(coap_resource_t *rsrc, coap_session_t *s, const coap_pdu_t *req,
 	}
 	if (strcmp(uri.cuid, ss->cuid) != 0) {
 		snprintf(err, sizeof(err), "cuid %s does not belong to this "
-		    "client; its certificate gives cuid %s", uri.cuid,
+		    "client; its credentials give cuid %s", uri.cuid,
 		    ss->cuid);
 		sig_reply_error(resp, 401, err);
 		return;

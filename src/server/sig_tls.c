@@ -26,10 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/abstract.h>
-#include <gnutls/crypto.h>
-#include <gnutls/x509.h>
-
+#include "cuid.h"
 #include "dotsd.h"
 #include "log.h"
 
@@ -69,84 +66,6 @@ read_pem(const char *path, struct pem *p, char *err, size_t errlen)
 	fclose(f);
 	p->data[n] = '\0';
 	p->len = (size_t)n + 1;
-	return 0;
-}
-
-static void
-base64url(const uint8_t *in, size_t len, char *out)
-{
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t i;
-	uint32_t v;
-
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		*out++ = tbl[v >> 18 & 63];
-		*out++ = tbl[v >> 12 & 63];
-		*out++ = tbl[v >> 6 & 63];
-		*out++ = tbl[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)in[i] << 16;
-		*out++ = tbl[v >> 18 & 63];
-		*out++ = tbl[v >> 12 & 63];
-	} else if (len - i == 2) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		*out++ = tbl[v >> 18 & 63];
-		*out++ = tbl[v >> 12 & 63];
-		*out++ = tbl[v >> 6 & 63];
-	}
-	*out = '\0';
-}
-
-/*
- * RFC 9132 section 4.4.1.1: cuid from the certificate's public key; and,
- * if @p full is given, the whole SHA-256 in base64url (43 characters).
- */
-int
-sig_cuid_from_der(const uint8_t *der, size_t len, char *cuid, size_t cuidlen,
-    char *full)
-{
-	gnutls_x509_crt_t crt = NULL;
-	gnutls_pubkey_t key = NULL;
-	gnutls_datum_t in = { (unsigned char *)(uintptr_t)der,
-	    (unsigned int)len }, spki = { NULL, 0 };
-	uint8_t digest[32];
-	int ret = -1;
-
-	if (cuidlen < DOTSD_CUID_LEN + 1 || len > UINT32_MAX)
-		return -1;
-	if (gnutls_x509_crt_init(&crt) < 0 ||
-	    gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_DER) < 0 ||
-	    gnutls_pubkey_init(&key) < 0 ||
-	    gnutls_pubkey_import_x509(key, crt, 0) < 0 ||
-	    gnutls_pubkey_export2(key, GNUTLS_X509_FMT_DER, &spki) < 0 ||
-	    gnutls_hash_fast(GNUTLS_DIG_SHA256, spki.data, spki.size,
-	    digest) < 0)
-		goto out;
-	base64url(digest, 16, cuid);	/* 22 characters, no padding */
-	if (full != NULL)
-		base64url(digest, 32, full);
-	ret = 0;
-out:
-	gnutls_free(spki.data);
-	if (key != NULL)
-		gnutls_pubkey_deinit(key);
-	if (crt != NULL)
-		gnutls_x509_crt_deinit(crt);
-	return ret;
-}
-
-/* RFC 9132 section 4.4.1.1: the cuid of a PSK identity. */
-static int
-cuid_from_psk(const uint8_t *id, size_t len, char *cuid)
-{
-	uint8_t digest[32];
-
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, id, len, digest) < 0)
-		return -1;
-	base64url(digest, 16, cuid);
 	return 0;
 }
 
@@ -243,13 +162,13 @@ sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
 {
 	struct dotsd *d = arg;
 	struct dotsd_client *cl;
-	char cuid[DOTSD_CUID_LEN + 1], full[44];
+	char cuid[CUID_LEN + 1], full[CUID_FULL_LEN + 1];
 
 	if (!validated)
 		return 0;
 	if (depth != 0)
 		return 1;	/* CA certificates: the library checked them */
-	if (sig_cuid_from_der(der, len, cuid, sizeof(cuid), full) != 0)
+	if (cuid_from_der(der, len, cuid, sizeof(cuid), full) != 0)
 		return 0;
 	cl = match_client(d, cn, cuid, full);
 	if (cl == NULL) {
@@ -270,7 +189,7 @@ sig_verify_psk(coap_bin_const_t *identity, coap_session_t *session,
 {
 	struct dotsd *d = arg;
 	struct dotsd_client *cl = NULL;
-	char cuid[DOTSD_CUID_LEN + 1], shown[4 * DOTSD_PSK_ID_MAX + 1];
+	char cuid[CUID_LEN + 1], shown[4 * DOTSD_PSK_ID_MAX + 1];
 	size_t i;
 
 	for (i = 0; i < d->nclients && identity->length > 0; i++) {
@@ -288,7 +207,8 @@ sig_verify_psk(coap_bin_const_t *identity, coap_session_t *session,
 		    "client configured", shown);
 		return NULL;
 	}
-	if (cuid_from_psk(identity->s, identity->length, cuid) != 0 ||
+	if (cuid_from_psk_identity(identity->s, identity->length, cuid,
+	    sizeof(cuid)) != 0 ||
 	    bind_session(d, session, cl, cuid, true) != 0)
 		return NULL;
 	psk_answer.s = cl->psk_key;
