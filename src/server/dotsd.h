@@ -111,6 +111,9 @@ int	sig_hb_init(struct dotsd *d);
 void	sig_hb_handle(coap_resource_t *r, coap_session_t *s,
 	    const coap_pdu_t *req, const coap_string_t *query,
 	    coap_pdu_t *resp);
+/* The heartbeat-interval and missing-hb-allowed that apply to @p cl now. */
+void	sig_hb_params(struct dotsd *d, const struct dotsd_client *cl,
+	    int64_t *hb, int64_t *miss);
 /* Heartbeats to the clients (RFC 9132 4.7); call once a second. */
 void	sig_hb_tick(struct dotsd *d, time_t now);
 

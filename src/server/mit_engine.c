@@ -870,6 +870,42 @@ mid_newer(uint32_t a, uint32_t b)
 	return a > b;
 }
 
+/* Withdrawn by the server: no active-but-terminating period (4.4.4). */
+static void
+server_withdraw(struct mit_engine *e, struct mitigation *m)
+{
+	if (m->applied && m->client->backend != NULL)
+		m->client->backend->ops->withdraw(m->client->backend, m->id);
+	if (m->applied) {
+		m->applied = false;
+		enforcement_changed(e, m);
+	}
+	m->terminating_until = 0;
+	set_status(e, m, DOTS_STATUS_WITHDRAWN);
+}
+
+/*
+ * RFC 9132 section 4.4.1.2: an immediate request deactivates the client's
+ * overlapping preconfigured requests.  One enforced since the signal was
+ * lost is withdrawn (status 7) and waits for the next loss again (8).
+ */
+static void
+deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
+    const struct mvec *cand)
+{
+	struct mitigation *c;
+	size_t i;
+
+	for (i = 0; i < cand->n; i++) {
+		c = cand->v[i];
+		if (c->client != m->client || c->trigger || !c->applied ||
+		    !scopes_overlap(scope_of(c), scope_of(m)))
+			continue;
+		server_withdraw(e, c);
+		set_status(e, c, DOTS_STATUS_SIGNAL_LOSS);
+	}
+}
+
 /*
  * RFC 9132 section 4.4.1.2: among overlapping requests of one client with
  * the same trigger-mitigation, the higher mid wins and the lower goes.
@@ -1015,6 +1051,8 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		goto out;
 	}
 	persist(e, m);
+	if (m->trigger)
+		deactivate_preconfigured(e, m, &cand);
 	/* the new request overrides the overlapped older ones */
 	for (i = 0; i < replaced.n; i++) {
 		if (replaced.v[i]->status == DOTS_STATUS_CLIENT_WITHDRAWN &&
@@ -1151,20 +1189,6 @@ mit_tick(struct mit_engine *e, time_t now)
 		else if (m->lifetime >= 0 && now >= m->expires)
 			remove_mitigation(e, m);
 	}
-}
-
-/* Withdrawn by the server: no active-but-terminating period (4.4.4). */
-static void
-server_withdraw(struct mit_engine *e, struct mitigation *m)
-{
-	if (m->applied && m->client->backend != NULL)
-		m->client->backend->ops->withdraw(m->client->backend, m->id);
-	if (m->applied) {
-		m->applied = false;
-		enforcement_changed(e, m);
-	}
-	m->terminating_until = 0;
-	set_status(e, m, DOTS_STATUS_WITHDRAWN);
 }
 
 /*

@@ -152,21 +152,13 @@ read_batch(struct dotsd *d, uint32_t first_wait_ms)
 static void
 check_signal_loss(struct dotsd *d, time_t now)
 {
-	const struct dots_config_set *lim = &d->limits.mitigating;
 	size_t i;
 
 	for (i = 0; i < d->nclients; i++) {
 		struct dotsd_client *cl = &d->clients[i];
-		const struct dots_config_set *cs = &cl->config.mitigating_config;
-		int64_t hb = lim->heartbeat_interval.current_value;
-		int64_t miss = lim->missing_hb_allowed.current_value;
+		int64_t hb, miss;
 
-		if (cl->has_config && (cs->heartbeat_interval.present &
-		    DOTS_CFG_CURRENT))
-			hb = cs->heartbeat_interval.current_value;
-		if (cl->has_config && (cs->missing_hb_allowed.present &
-		    DOTS_CFG_CURRENT))
-			miss = cs->missing_hb_allowed.current_value;
+		sig_hb_params(d, cl, &hb, &miss);
 		if (hb == 0 || cl->mc.last_heard == 0 || cl->mc.signal_lost)
 			continue;
 		if (now - cl->mc.last_heard > hb * miss) {

@@ -102,8 +102,8 @@ hb_response(coap_session_t *s, const coap_pdu_t *sent, const coap_pdu_t *rcvd,
  * mit_count() also counts requests not active yet (trigger-mitigation
  * false); they take the mitigating set too.
  */
-static void
-hb_params(struct dotsd *d, const struct dotsd_client *cl, int64_t *hb,
+void
+sig_hb_params(struct dotsd *d, const struct dotsd_client *cl, int64_t *hb,
     int64_t *miss)
 {
 	bool mitigating = mit_count(d->engine, &cl->mc) > 0;
@@ -167,7 +167,7 @@ sig_hb_tick(struct dotsd *d, time_t now)
 		if (cl == NULL || coap_session_get_state(ss->session) !=
 		    COAP_SESSION_STATE_ESTABLISHED)
 			continue;
-		hb_params(d, cl, &hb, &miss);
+		sig_hb_params(d, cl, &hb, &miss);
 		if (hb <= 0 || (!ss->hb_now && now - ss->hb_sent < hb))
 			continue;
 		/* anything from the client since our last one answers it */

@@ -38,8 +38,8 @@ for mid in 1 2 3; do
 done
 put_path_json config/sid=1 "{\"$SC\":{\"mitigating-config\":{\"heartbeat-interval\":{\"current-value\":60}}}}"
 expect_code 2.01 "PUT /config/sid=1"
-put_json 4 "$(mit_json 192.0.2.200/32 3)"
-expect_code 2.01 "PUT mid 4, lifetime 3"
+put_json 4 "$(mit_json 192.0.2.200/32 6)"
+expect_code 2.01 "PUT mid 4, lifetime 6"
 check "mid 4 applied" wait_until 5 eval '[ "$(mitlog_count apply 4)" -eq 1 ]'
 check "before the crash: 4 applies, no withdraw" \
     test "$(mitlog_count apply)" -eq 4 -a "$(mitlog_count withdraw)" -eq 0
@@ -47,7 +47,7 @@ ids_before=$(mitlog_lines apply | awk '{print $2}' | sort -n | tr '\n' ' ')
 
 kill_dotsd
 lines_before=$(wc -l <"$T/mitigator.log")
-sleep 4		# mid 4 expires while dotsd is down, the others age
+sleep 7		# mid 4 expires while dotsd is down, the others age
 start_dotsd
 
 log "== after the restart"

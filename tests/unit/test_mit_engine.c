@@ -1629,6 +1629,64 @@ test_signal_loss_overlaps(void **state)
 	assert_false(withdrawn_id(f, id1));
 }
 
+/*
+ * RFC 9132 section 4.4.1.2: an immediate request of the client that
+ * overlaps a preconfigured one enforced since a signal loss deactivates
+ * it: withdrawn (7), then waiting for the next loss (8).  One not
+ * enforced, or of another client, is left alone.
+ */
+static void
+test_immediate_deactivates_preconfigured(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *pre, *v6, *other;
+	uint64_t id;
+
+	expect_code(put(f, 1, 0, TP("203.0.113.0/24") ","
+	    "\"trigger-mitigation\":false," LT(7200)), 201, NULL);
+	expect_code(put(f, 2, 0, TP("2001:db8:6401::/64") ","
+	    "\"trigger-mitigation\":false," LT(7200)), 201, NULL);
+	expect_code(put_as(f, &f->beta, CUID_B, 1, false, f->t0,
+	    TP("203.0.113.128/25") ",\"trigger-mitigation\":false,"
+	    LT(7200)), 201, NULL);
+	pre = find_ok(f, CUID_A, 1);
+	id = pre->id;
+	signal_lost(f, &f->alpha, 10);
+	signal_lost(f, &f->beta, 10);
+	assert_true(pre->applied);
+	other = find_ok(f, CUID_B, 1);
+	assert_true(other->applied);
+	f->nchanges = 0;
+	f->fake.nwithdraw = 0;
+
+	expect_code(put(f, 3, 20, TP("203.0.113.128/26") "," LT(3600)), 201,
+	    NULL);
+	assert_true(find_ok(f, CUID_A, 3)->applied);
+	assert_false(pre->applied);
+	assert_true(withdrawn_id(f, id));
+	assert_int_equal(pre->status, DOTS_STATUS_SIGNAL_LOSS);
+	assert_int_equal(stored_row(f, CUID_A, 1).m.status,
+	    DOTS_STATUS_SIGNAL_LOSS);
+	/* observers saw 7 then 8 for mid 1 */
+	assert_true(f->nchanges >= 3);
+	assert_int_equal(f->changes[0].mid, 1);
+	assert_int_equal(f->changes[0].status, DOTS_STATUS_WITHDRAWN);
+	assert_int_equal(f->changes[1].mid, 1);
+	assert_int_equal(f->changes[1].status, DOTS_STATUS_SIGNAL_LOSS);
+
+	/* another client's, and one that does not overlap, stay */
+	assert_true(other->applied);
+	assert_int_equal(f->fake.nwithdraw, 1);
+	/* the next loss enforces mid 1 again, and withdraws mid 3 */
+	v6 = find_ok(f, CUID_A, 2);
+	signal_lost(f, &f->alpha, 40);
+	assert_true(pre->applied);
+	assert_int_equal(pre->status, DOTS_STATUS_IN_PROGRESS);
+	assert_int_equal(find_ok(f, CUID_A, 3)->status,
+	    DOTS_STATUS_WITHDRAWN);
+	assert_true(v6->applied);
+}
+
 /* Withdrawal and expiry ---------------------------------------------- */
 
 static void
@@ -2451,6 +2509,7 @@ main(void)
 		T(test_mid_reset),
 		T(test_conflict_notified),
 		T(test_trigger_false),
+		T(test_immediate_deactivates_preconfigured),
 		T(test_signal_loss_overlaps),
 		T(test_delete),
 		T(test_delete_then_again),
