@@ -72,6 +72,8 @@ struct mitigation {
 	time_t			 started;	/* 0: not yet */
 	time_t			 terminating_until; /* grace period end */
 	int			 abt;		/* the next grace period, s */
+	time_t			 rearm_at;	/* withdrawn preconfigured: back
+						   to status 8 then */
 	uint8_t			 attack_status;	/* last efficacy update */
 	struct be_report	 stats;
 	char			 failure[160];	/* the mitigator's reason */

@@ -888,10 +888,12 @@ server_withdraw(struct mit_engine *e, struct mitigation *m)
  * RFC 9132 section 4.4.1.2: an immediate request deactivates the client's
  * overlapping preconfigured requests.  One enforced since the signal was
  * lost is withdrawn (status 7) and waits for the next loss again (8).
+ * Status 8 comes a tick later than 7, not in the same turn: observers
+ * are told the state at the end of a turn, and must see both.
  */
 static void
 deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
-    const struct mvec *cand)
+    const struct mvec *cand, time_t now)
 {
 	struct mitigation *c;
 	size_t i;
@@ -902,7 +904,7 @@ deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
 		    !scopes_overlap(scope_of(c), scope_of(m)))
 			continue;
 		server_withdraw(e, c);
-		set_status(e, c, DOTS_STATUS_SIGNAL_LOSS);
+		c->rearm_at = now + 2;
 	}
 }
 
@@ -1052,7 +1054,7 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	persist(e, m);
 	if (m->trigger)
-		deactivate_preconfigured(e, m, &cand);
+		deactivate_preconfigured(e, m, &cand, r->now);
 	/* the new request overrides the overlapped older ones */
 	for (i = 0; i < replaced.n; i++) {
 		if (replaced.v[i]->status == DOTS_STATUS_CLIENT_WITHDRAWN &&
@@ -1188,6 +1190,10 @@ mit_tick(struct mit_engine *e, time_t now)
 			remove_mitigation(e, m);
 		else if (m->lifetime >= 0 && now >= m->expires)
 			remove_mitigation(e, m);
+		else if (m->rearm_at != 0 && now >= m->rearm_at) {
+			m->rearm_at = 0;
+			set_status(e, m, DOTS_STATUS_SIGNAL_LOSS);
+		}
 	}
 }
 
@@ -1228,8 +1234,11 @@ mit_signal_lost(struct mit_engine *e, struct mit_client *cl, time_t now)
 	/* only status changes below: the list stays as it is */
 	for (m = e->list; m != NULL; m = m->next)
 		if (m->client == cl && !m->trigger && !m->applied &&
-		    m->status == DOTS_STATUS_SIGNAL_LOSS)
+		    (m->status == DOTS_STATUS_SIGNAL_LOSS ||
+		    m->rearm_at != 0)) {
+			m->rearm_at = 0;
 			trigger(e, m);
+		}
 }
 
 /*
@@ -1353,6 +1362,9 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	m->started = sm->started;
 	m->terminating_until = sm->terminating_until;
 	m->abt = e->params.abt_seconds;
+	/* a deactivated preconfigured request: status 8 at the first tick */
+	if (!m->trigger && m->status == DOTS_STATUS_WITHDRAWN)
+		m->rearm_at = rc->now;
 	if (link_mitigation(e, m) != 0) {
 		mitigation_free(m);
 		return -1;
