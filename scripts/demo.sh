@@ -14,6 +14,9 @@
 # - data-channel bodies (RFC 8783, top-level member ietf-dots-data-channel:*)
 #   have no CBOR form and are listed as SKIP.
 #
+# Then scripts/demo-dotsd.sh runs dotsd on loopback and takes one client's
+# mitigation through its life cycle with libcoap's coap-client.
+#
 #   ./scripts/demo.sh
 #
 # Prints one OK/FAIL/SKIP line per check and a summary; exits 1 if any
@@ -133,4 +136,8 @@ done
 
 echo "demo: ${#vectors[@]} JSON vectors, $skip skipped (no CBOR form)"
 echo "demo: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$fail" -eq 0 ] || exit 1
+
+echo
+echo "demo: the DOTS server"
+./scripts/demo-dotsd.sh build
