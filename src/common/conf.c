@@ -2,11 +2,12 @@
  * opendots - DDoS Open Threat Signaling
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * The dotsd configuration file: lexer, statement parser, checks across
- * keywords, command-line overrides, the reload check and the normalized
- * printer.  What each keyword means, its bounds and its default live in
- * the schema (conf_schema.c); how each kind of value is read and written
- * lives in conf_types.c.  This file only walks the table.
+ * The configuration files of dotsd and dotscd: lexer, statement parser,
+ * command-line overrides, the reload check and the normalized printer.
+ * What each keyword means, its bounds and its default live in a schema
+ * (conf_schema.c for dotsd, src/clientd/conf_clientd.c for dotscd), with
+ * hooks for the rules that span keywords; how each kind of value is read
+ * and written lives in conf_types.c.  This file only walks the table.
  *
  * A statement is a keyword and its values up to the end of the line, a
  * `;`, a `{` (which opens a block: `client "NAME" {`) or a `}`.  Values
@@ -34,7 +35,6 @@
 #define TOKEN_MAX	4096		/* bytes of one word or string */
 #define WORDS_MAX	8		/* values of one statement */
 #define KEYWORD_MAX	64
-#define SETTING_MAX	4096		/* bytes of a setting value */
 
 enum tok {
 	TOK_ERR = -1,
@@ -52,7 +52,8 @@ struct parser {
 	unsigned	 line;
 	enum tok	 pushed;	/* a token given back, or TOK_ERR */
 	char		 text[TOKEN_MAX + 1]; /* last word or string */
-	struct conf	*conf;
+	const struct conf_schema *sc;
+	void		*top;		/* the struct being filled */
 	char		*err;
 	size_t		 errlen;
 	int		 ret;		/* the first error */
@@ -338,8 +339,8 @@ apply_defaults(struct parser *ps, enum conf_scope scope, void *obj)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < conf_nkeys; i++) {
-		const struct conf_key *k = &conf_keys[i];
+	for (i = 0; i < ps->sc->nkeys; i++) {
+		const struct conf_key *k = &ps->sc->keys[i];
 
 		if (k->scope != scope || k->def == NULL ||
 		    (k->flags & CONF_F_REPEAT))
@@ -353,12 +354,12 @@ apply_defaults(struct parser *ps, enum conf_scope scope, void *obj)
 
 /* Free every value of @p scope in @p obj (blocks excepted). */
 static void
-clear_scope(enum conf_scope scope, void *obj)
+clear_scope(const struct conf_schema *sc, enum conf_scope scope, void *obj)
 {
 	size_t i;
 
-	for (i = 0; i < conf_nkeys; i++) {
-		const struct conf_key *k = &conf_keys[i];
+	for (i = 0; i < sc->nkeys; i++) {
+		const struct conf_key *k = &sc->keys[i];
 
 		if (k->scope == scope && k->type != CONF_T_BLOCK)
 			conf_type_ops[k->type].clear(k, obj);
@@ -367,137 +368,31 @@ clear_scope(enum conf_scope scope, void *obj)
 
 /* Blocks */
 
-static void
-mitigator_clear(struct conf_mitigator *m)
+/* The elements of block keyword @p k in @p top, and their count. */
+static char *
+block_elems(const struct conf_key *k, const void *top, size_t *n)
 {
-	size_t i;
-
-	clear_scope(CONF_SC_MITIGATOR, m);
-	for (i = 0; i < m->n_setting; i++) {
-		free(m->setting[i].key);
-		free(m->setting[i].value);
-	}
-	free(m->setting);
-	free(m->name);
+	*n = *(const size_t *)(const void *)((const char *)top + k->off_n);
+	return *(char *const *)(const void *)((const char *)top + k->off);
 }
 
-static void
-client_clear(struct conf_client *cl)
+static const char *
+elem_name(const struct conf_key *k, const char *elem)
 {
-	clear_scope(CONF_SC_CLIENT, cl);
-	free(cl->name);
-}
-
-/* A keyword of a mitigator block that the schema does not know: a
- * setting for the backend, `key value`, kept in order. */
-static int
-mitigator_setting(struct parser *ps, struct conf_mitigator *m,
-    const struct stmt *st)
-{
-	struct conf_setting *s;
-	char msg[CONF_ERR_MAX];
-	const char *p;
-
-	for (p = st->keyword; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    (p > st->keyword && (*p == '-' || *p == '_'))))
-			return perr(ps, st->line, DOTS_EVALUE, "'%s' is not "
-			    "a setting name (a-z, 0-9, '-', '_')",
-			    st->keyword);
-	if (st->n != 1)
-		return perr(ps, st->line, DOTS_EVALUE, "%s: a setting takes "
-		    "one value (quote it if it has spaces)", st->keyword);
-	if (conf_check_text(st->w[0], SETTING_MAX, msg, sizeof(msg)) !=
-	    DOTS_OK)
-		return perr(ps, st->line, DOTS_EVALUE, "%s: %s", st->keyword,
-		    msg);
-	s = conf_list_add((void **)&m->setting, &m->n_setting, sizeof(*s));
-	if (s == NULL)
-		return perr(ps, st->line, DOTS_ENOMEM, "out of memory");
-	s->key = strdup(st->keyword);
-	s->value = strdup(st->w[0]);
-	if (s->key == NULL || s->value == NULL)
-		return perr(ps, st->line, DOTS_ENOMEM, "out of memory");
-	return DOTS_OK;
-}
-
-/* Another client with the same identity or PSK identity, or NULL. */
-static const struct conf_client *
-client_clash(const struct conf *c, const struct conf_client *cl,
-    const char **what)
-{
-	const struct conf_identity *a = &cl->identity, *b;
-	size_t i, len;
-
-	for (i = 0; i < c->n_client && &c->client[i] != cl; i++) {
-		b = &c->client[i].identity;
-		*what = "identity";
-		if (a->kind == b->kind && a->kind == CONF_ID_CN &&
-		    strcmp(a->value, b->value) == 0)
-			return &c->client[i];
-		/* a cuid matches the digest it is the start of */
-		len = a->spki_len < b->spki_len ? a->spki_len : b->spki_len;
-		if (a->kind == b->kind && a->kind == CONF_ID_SPKI &&
-		    memcmp(a->spki, b->spki, len) == 0)
-			return &c->client[i];
-		*what = "PSK identity";
-		if (cl->psk_identity != NULL &&
-		    c->client[i].psk_identity != NULL &&
-		    strcmp(cl->psk_identity, c->client[i].psk_identity) == 0)
-			return &c->client[i];
-	}
-	return NULL;
-}
-
-/* The rules of a client block that span keywords; @p seen has the line
- * of each keyword given. */
-static int
-client_check(struct parser *ps, struct conf_client *cl, const unsigned *seen)
-{
-	const struct conf_key *kid = conf_key_find(CONF_SC_CLIENT,
-	    "psk-identity");
-	const struct conf_key *kkey = conf_key_find(CONF_SC_CLIENT, "psk-key");
-	unsigned lid = seen[kid - conf_keys], lkey = seen[kkey - conf_keys];
-	const struct conf_client *other;
-	const char *what;
-
-	if (cl->identity.kind == CONF_ID_PSK) {
-		if (lid != 0)
-			return perr(ps, lid, DOTS_EVALUE, "psk-identity: "
-			    "already given by identity \"psk:%s\"",
-			    cl->identity.value);
-		if (lkey == 0)
-			return perr(ps, cl->line, DOTS_EVALUE, "client "
-			    "\"%s\": identity psk: needs psk-key", cl->name);
-		cl->psk_identity = strdup(cl->identity.value);
-		if (cl->psk_identity == NULL)
-			return perr(ps, cl->line, DOTS_ENOMEM, "out of memory");
-	} else if ((lid == 0) != (lkey == 0))
-		return perr(ps, lid != 0 ? lid : lkey, DOTS_EVALUE,
-		    "psk-identity and psk-key go together");
-	other = client_clash(ps->conf, cl, &what);
-	if (other != NULL)
-		return perr(ps, cl->line, DOTS_EVALUE, "client \"%s\": %s "
-		    "already used by client \"%s\" (line %u)", cl->name, what,
-		    other->name, other->line);
-	return DOTS_OK;
+	return *(char *const *)(const void *)(elem + k->off_name);
 }
 
 static int	parse_body(struct parser *ps, enum conf_scope scope,
-		    void *obj, unsigned line);
+		    void *obj, unsigned line, const char *name);
 
-/* `mitigator "NAME" {` or `client "NAME" {`: read the block. */
+/* `KIND "NAME" {`, e.g. `client "NAME" {`: read the block. */
 static int
 parse_block(struct parser *ps, const struct conf_key *k,
     const struct stmt *st)
 {
-	struct conf *c = ps->conf;
-	enum conf_scope scope = strcmp(k->name, "client") == 0 ?
-	    CONF_SC_CLIENT : CONF_SC_MITIGATOR;
-	char msg[CONF_ERR_MAX], **name;
-	unsigned *line;
+	char msg[CONF_ERR_MAX], *elems, **name;
+	size_t i, n;
 	void *obj;
-	size_t i;
 
 	if (st->n != 1)
 		return perr(ps, st->line, DOTS_EVALUE, "%s: expected %s "
@@ -507,35 +402,27 @@ parse_block(struct parser *ps, const struct conf_key *k,
 		    "the name on the same line", k->name);
 	if (conf_check_name(st->w[0], msg, sizeof(msg)) != DOTS_OK)
 		return perr(ps, st->line, DOTS_EVALUE, "%s: %s", k->name, msg);
-	if (scope == CONF_SC_CLIENT) {
-		for (i = 0; i < c->n_client; i++)
-			if (strcmp(c->client[i].name, st->w[0]) == 0)
-				return perr(ps, st->line, DOTS_EVALUE,
-				    "client \"%s\" already defined at line %u",
-				    st->w[0], c->client[i].line);
-		obj = conf_list_add((void **)&c->client, &c->n_client,
-		    sizeof(*c->client));
-		name = obj == NULL ? NULL : &c->client[c->n_client - 1].name;
-		line = obj == NULL ? NULL : &c->client[c->n_client - 1].line;
-	} else {
-		for (i = 0; i < c->n_mitigator; i++)
-			if (strcmp(c->mitigator[i].name, st->w[0]) == 0)
-				return perr(ps, st->line, DOTS_EVALUE,
-				    "mitigator \"%s\" already defined at line "
-				    "%u", st->w[0], c->mitigator[i].line);
-		obj = conf_list_add((void **)&c->mitigator, &c->n_mitigator,
-		    sizeof(*c->mitigator));
-		name = obj == NULL ? NULL :
-		    &c->mitigator[c->n_mitigator - 1].name;
-		line = obj == NULL ? NULL :
-		    &c->mitigator[c->n_mitigator - 1].line;
+	elems = block_elems(k, ps->top, &n);
+	for (i = 0; i < n; i++) {
+		const char *e = elems + i * k->elem_size;
+
+		if (strcmp(elem_name(k, e), st->w[0]) == 0)
+			return perr(ps, st->line, DOTS_EVALUE, "%s \"%s\" "
+			    "already defined at line %u", k->name, st->w[0],
+			    *(const unsigned *)(const void *)(e +
+			    k->off_line));
 	}
-	if (obj == NULL || (*name = strdup(st->w[0])) == NULL)
+	obj = conf_list_add((void **)((char *)ps->top + k->off),
+	    (size_t *)(void *)((char *)ps->top + k->off_n), k->elem_size);
+	if (obj == NULL)
 		return perr(ps, st->line, DOTS_ENOMEM, "out of memory");
-	*line = st->line;
-	if (apply_defaults(ps, scope, obj) != DOTS_OK)
+	name = (char **)(void *)((char *)obj + k->off_name);
+	if ((*name = strdup(st->w[0])) == NULL)
+		return perr(ps, st->line, DOTS_ENOMEM, "out of memory");
+	*(unsigned *)(void *)((char *)obj + k->off_line) = st->line;
+	if (apply_defaults(ps, k->block, obj) != DOTS_OK)
 		return ps->ret;
-	return parse_body(ps, scope, obj, st->line);
+	return parse_body(ps, k->block, obj, st->line, *name);
 }
 
 /* One statement of @p scope into @p obj. */
@@ -543,19 +430,29 @@ static int
 parse_stmt(struct parser *ps, enum conf_scope scope, void *obj,
     struct stmt *st, unsigned *seen)
 {
-	const struct conf_key *k = conf_key_find(scope, st->keyword);
+	const struct conf_schema *sc = ps->sc;
+	const struct conf_key *k = conf_schema_key(sc, scope, st->keyword);
 	char msg[CONF_ERR_MAX];
 	size_t idx;
 	int ret;
 
-	if (k == NULL && scope == CONF_SC_MITIGATOR && st->end != TOK_LBRACE)
-		return mitigator_setting(ps, obj, st);
-	if (k == NULL)
+	if (k == NULL && sc->unknown != NULL && scope != CONF_SC_TOP &&
+	    st->end != TOK_LBRACE) {
+		ret = sc->unknown(scope, obj, st->keyword, st->w, st->n, msg,
+		    sizeof(msg));
+		if (ret <= 0)
+			return ret == DOTS_OK ? DOTS_OK :
+			    perr(ps, st->line, ret, "%s", msg);
+		/* > 0: not a setting either */
+	}
+	if (k == NULL) {
+		if (scope == CONF_SC_TOP)
+			return perr(ps, st->line, DOTS_EVALUE, "unknown "
+			    "keyword '%s'", st->keyword);
 		return perr(ps, st->line, DOTS_EVALUE, "unknown keyword "
-		    "'%s'%s", st->keyword, scope == CONF_SC_TOP ? "" :
-		    scope == CONF_SC_CLIENT ? " in client block" :
-		    " in mitigator block");
-	idx = (size_t)(k - conf_keys);
+		    "'%s' in %s block", st->keyword, sc->scope_names[scope]);
+	}
+	idx = (size_t)(k - sc->keys);
 	if (k->type != CONF_T_BLOCK && st->end == TOK_LBRACE)
 		return perr(ps, st->line, DOTS_EVALUE, "%s does not open a "
 		    "block%s", k->name, scope == CONF_SC_TOP ? "" :
@@ -577,22 +474,23 @@ parse_stmt(struct parser *ps, enum conf_scope scope, void *obj,
  * required keywords given, lists that were not given defaulted. */
 static int
 finish_scope(struct parser *ps, enum conf_scope scope, void *obj,
-    unsigned line, const unsigned *seen)
+    unsigned line, const char *name, const unsigned *seen)
 {
-	const char *name = scope == CONF_SC_CLIENT ?
-	    ((struct conf_client *)obj)->name : scope == CONF_SC_MITIGATOR ?
-	    ((struct conf_mitigator *)obj)->name : NULL;
+	const struct conf_schema *sc = ps->sc;
+	char msg[CONF_ERR_MAX];
+	unsigned eline = line;
 	size_t i;
+	int ret;
 
-	for (i = 0; i < conf_nkeys; i++) {
-		const struct conf_key *k = &conf_keys[i];
+	for (i = 0; i < sc->nkeys; i++) {
+		const struct conf_key *k = &sc->keys[i];
 
 		if (k->scope != scope || seen[i] != 0)
 			continue;
 		if ((k->flags & CONF_F_REQUIRED) && name != NULL)
 			return perr(ps, line, DOTS_EVALUE, "%s \"%s\": %s is "
-			    "required", scope == CONF_SC_CLIENT ? "client" :
-			    "mitigator", name, k->name);
+			    "required", sc->scope_names[scope], name,
+			    k->name);
 		if (k->flags & CONF_F_REQUIRED)
 			return perr(ps, 0, DOTS_EVALUE, "%s%s is required",
 			    k->type == CONF_T_BLOCK ? "a " : "", k->name);
@@ -600,16 +498,20 @@ finish_scope(struct parser *ps, enum conf_scope scope, void *obj,
 		    apply_default(ps, k, obj) != DOTS_OK)
 			return ps->ret;
 	}
-	if (scope == CONF_SC_CLIENT)
-		return client_check(ps, obj, seen);
+	if (scope == CONF_SC_TOP || sc->block_check == NULL)
+		return DOTS_OK;
+	ret = sc->block_check(ps->top, scope, obj, seen, &eline, msg,
+	    sizeof(msg));
+	if (ret != DOTS_OK)
+		return perr(ps, eline, ret, "%s", msg);
 	return DOTS_OK;
 }
 
 /* The statements of the file (CONF_SC_TOP) or of one block, up to its
- * end; @p line is that of the block's first line. */
+ * end; @p line is that of the block's first line, @p name its name. */
 static int
 parse_body(struct parser *ps, enum conf_scope scope, void *obj,
-    unsigned line)
+    unsigned line, const char *name)
 {
 	unsigned seen[CONF_KEYS_MAX] = { 0 };
 	struct stmt st;
@@ -627,12 +529,12 @@ parse_body(struct parser *ps, enum conf_scope scope, void *obj,
 			if (scope != CONF_SC_TOP)
 				return perr(ps, line, DOTS_EVALUE, "block not "
 				    "closed: '}' missing");
-			return finish_scope(ps, scope, obj, 0, seen);
+			return finish_scope(ps, scope, obj, 0, NULL, seen);
 		case TOK_RBRACE:
 			if (scope == CONF_SC_TOP)
 				return perr(ps, ps->line, DOTS_EVALUE,
 				    "'}' without a block");
-			return finish_scope(ps, scope, obj, line, seen);
+			return finish_scope(ps, scope, obj, line, name, seen);
 		case TOK_LBRACE:
 			return perr(ps, ps->line, DOTS_EVALUE, "'{' without "
 			    "a keyword and a name");
@@ -658,37 +560,31 @@ parse_body(struct parser *ps, enum conf_scope scope, void *obj,
 	}
 }
 
-/* Point each client at its mitigator block, once all blocks are read. */
-static int
-resolve_mitigators(struct parser *ps)
+const struct conf_key *
+conf_schema_key(const struct conf_schema *sc, enum conf_scope scope,
+    const char *name)
 {
-	struct conf *c = ps->conf;
 	size_t i;
 
-	for (i = 0; i < c->n_client; i++) {
-		struct conf_client *cl = &c->client[i];
-
-		if (cl->mitigator_name == NULL) {
-			cl->mitigator = &c->mitigator[0];
-			continue;
-		}
-		cl->mitigator = conf_mitigator_by_name(c, cl->mitigator_name);
-		if (cl->mitigator == NULL)
-			return perr(ps, cl->line, DOTS_EVALUE, "client \"%s\": "
-			    "no mitigator \"%s\"", cl->name,
-			    cl->mitigator_name);
-	}
-	return DOTS_OK;
+	for (i = 0; i < sc->nkeys; i++)
+		if (sc->keys[i].scope == scope &&
+		    strcmp(sc->keys[i].name, name) == 0)
+			return &sc->keys[i];
+	return NULL;
 }
 
 int
-conf_parse_buf(const char *buf, size_t len, const char *name,
-    struct conf **out, char *err, size_t errlen)
+conf_schema_parse_buf(const struct conf_schema *sc, const char *buf,
+    size_t len, const char *name, void **out, char *err, size_t errlen)
 {
 	struct parser ps;
-	struct conf *c;
+	char msg[CONF_ERR_MAX], **path;
+	unsigned line = 0;
+	void *c;
+	int ret;
 
 	memset(&ps, 0, sizeof(ps));
+	ps.sc = sc;
 	ps.name = name;
 	ps.p = buf;
 	ps.end = buf + len;
@@ -696,17 +592,24 @@ conf_parse_buf(const char *buf, size_t len, const char *name,
 	ps.pushed = TOK_ERR;
 	ps.err = err;
 	ps.errlen = errlen;
-	c = calloc(1, sizeof(*c));
-	if (c == NULL || (c->path = strdup(name)) == NULL) {
+	c = calloc(1, sc->size);
+	if (c == NULL)
+		return perr(&ps, 0, DOTS_ENOMEM, "out of memory");
+	path = (char **)(void *)((char *)c + sc->off_path);
+	if ((*path = strdup(name)) == NULL) {
 		free(c);
 		return perr(&ps, 0, DOTS_ENOMEM, "out of memory");
 	}
-	ps.conf = c;
+	ps.top = c;
 	if (apply_defaults(&ps, CONF_SC_TOP, c) == DOTS_OK &&
-	    parse_body(&ps, CONF_SC_TOP, c, 0) == DOTS_OK)
-		resolve_mitigators(&ps);
+	    parse_body(&ps, CONF_SC_TOP, c, 0, NULL) == DOTS_OK &&
+	    sc->file_check != NULL) {
+		ret = sc->file_check(c, &line, msg, sizeof(msg));
+		if (ret != DOTS_OK)
+			perr(&ps, line, ret, "%s", msg);
+	}
 	if (ps.ret != DOTS_OK) {
-		conf_free(c);
+		conf_schema_free(sc, c);
 		return ps.ret;
 	}
 	*out = c;
@@ -714,8 +617,8 @@ conf_parse_buf(const char *buf, size_t len, const char *name,
 }
 
 int
-conf_parse_file(const char *path, struct conf **out, char *err,
-    size_t errlen)
+conf_schema_parse_file(const struct conf_schema *sc, const char *path,
+    void **out, char *err, size_t errlen)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -752,7 +655,7 @@ conf_parse_file(const char *path, struct conf **out, char *err,
 		goto fail;
 	}
 	close(fd);
-	ret = conf_parse_buf(buf, len, path, out, err, errlen);
+	ret = conf_schema_parse_buf(sc, buf, len, path, out, err, errlen);
 	free(buf);
 	return ret;
 
@@ -767,33 +670,44 @@ fail:
 }
 
 void
-conf_free(struct conf *c)
+conf_schema_free(const struct conf_schema *sc, void *top)
 {
-	size_t i;
+	char *elems;
+	size_t i, j, n;
 
-	if (c == NULL)
+	if (top == NULL)
 		return;
-	for (i = 0; i < c->n_mitigator; i++)
-		mitigator_clear(&c->mitigator[i]);
-	free(c->mitigator);
-	for (i = 0; i < c->n_client; i++)
-		client_clear(&c->client[i]);
-	free(c->client);
-	clear_scope(CONF_SC_TOP, c);
-	free(c->path);
-	free(c);
+	for (i = 0; i < sc->nkeys; i++) {
+		const struct conf_key *k = &sc->keys[i];
+
+		if (k->scope != CONF_SC_TOP || k->type != CONF_T_BLOCK)
+			continue;
+		elems = block_elems(k, top, &n);
+		for (j = 0; j < n; j++) {
+			char *e = elems + j * k->elem_size;
+
+			clear_scope(sc, k->block, e);
+			if (sc->block_clear != NULL)
+				sc->block_clear(k->block, e);
+			free(*(char **)(void *)(e + k->off_name));
+		}
+		free(elems);
+	}
+	clear_scope(sc, CONF_SC_TOP, top);
+	free(*(char **)(void *)((char *)top + sc->off_path));
+	free(top);
 }
 
 /* Command-line overrides */
 
 int
-conf_set(struct conf *c, const char *key, const char *value, char *err,
-    size_t errlen)
+conf_schema_set(const struct conf_schema *sc, void *top, const char *key,
+    const char *value, char *err, size_t errlen)
 {
-	const struct conf_key *k = conf_key_find(CONF_SC_TOP, key);
+	const struct conf_key *k = conf_schema_key(sc, CONF_SC_TOP, key);
 	char *copy = NULL, *w[WORDS_MAX + 1], msg[CONF_ERR_MAX];
-	struct conf tmp;
-	uint64_t bit;
+	uint64_t bit, *cli_set;
+	void *tmp;
 	unsigned n;
 	int ret;
 
@@ -802,7 +716,8 @@ conf_set(struct conf *c, const char *key, const char *value, char *err,
 		    "here", key);
 		return DOTS_EVALUE;
 	}
-	bit = UINT64_C(1) << (k - conf_keys);
+	cli_set = (uint64_t *)(void *)((char *)top + sc->off_cli_set);
+	bit = UINT64_C(1) << (k - sc->keys);
 	copy = strdup(value);
 	if (copy == NULL) {
 		snprintf(err, errlen, "%s: out of memory", key);
@@ -813,95 +728,89 @@ conf_set(struct conf *c, const char *key, const char *value, char *err,
 		n = 1;
 	} else
 		n = split_words(copy, w);
-	if (!(k->flags & CONF_F_REPEAT) || (c->cli_set & bit)) {
-		ret = apply_words(k, c, w, n, msg, sizeof(msg));
+	if (!(k->flags & CONF_F_REPEAT) || (*cli_set & bit)) {
+		ret = apply_words(k, top, w, n, msg, sizeof(msg));
 		goto done;
 	}
 	/* First override of a list: it replaces the file's entries, but
 	 * only once the new entry is known to be good. */
-	memset(&tmp, 0, sizeof(tmp));
-	ret = apply_words(k, &tmp, w, n, msg, sizeof(msg));
+	tmp = calloc(1, sc->size);
+	if (tmp == NULL) {
+		snprintf(msg, sizeof(msg), "out of memory");
+		ret = DOTS_ENOMEM;
+		goto done;
+	}
+	ret = apply_words(k, tmp, w, n, msg, sizeof(msg));
 	if (ret == DOTS_OK) {
-		conf_type_ops[k->type].clear(k, c);
-		memcpy((char *)c + k->off, (char *)&tmp + k->off,
+		conf_type_ops[k->type].clear(k, top);
+		memcpy((char *)top + k->off, (char *)tmp + k->off,
 		    sizeof(void *));
-		memcpy((char *)c + k->off_n, (char *)&tmp + k->off_n,
+		memcpy((char *)top + k->off_n, (char *)tmp + k->off_n,
 		    sizeof(size_t));
 	}
+	free(tmp);
 done:
 	free(copy);
 	if (ret != DOTS_OK) {
 		snprintf(err, errlen, "%s: %s", key, msg);
 		return ret;
 	}
-	c->cli_set |= bit;
+	*cli_set |= bit;
 	return DOTS_OK;
 }
 
 /* Printing */
 
 static void
-print_block(FILE *f, enum conf_scope scope, const void *obj,
-    const char *kind, const char *name, unsigned flags)
+print_block(const struct conf_schema *sc, FILE *f, const struct conf_key *k,
+    const char *obj, unsigned flags)
 {
-	const struct conf_mitigator *m = obj;
 	size_t i;
 
-	fprintf(f, "\n%s ", kind);
-	conf_print_quoted(f, name);
+	fprintf(f, "\n%s ", k->name);
+	conf_print_quoted(f, elem_name(k, obj));
 	fputs(" {\n", f);
-	for (i = 0; i < conf_nkeys; i++)
-		if (conf_keys[i].scope == scope)
-			conf_type_ops[conf_keys[i].type].print(f, "\t",
-			    &conf_keys[i], obj, flags);
-	for (i = 0; scope == CONF_SC_MITIGATOR && i < m->n_setting; i++) {
-		fprintf(f, "\t%s ", m->setting[i].key);
-		conf_print_quoted(f, m->setting[i].value);
-		fputc('\n', f);
-	}
+	for (i = 0; i < sc->nkeys; i++)
+		if (sc->keys[i].scope == k->block)
+			conf_type_ops[sc->keys[i].type].print(f, "\t",
+			    &sc->keys[i], obj, flags);
+	if (sc->block_print != NULL)
+		sc->block_print(f, k->block, obj);
 	fputs("}\n", f);
 }
 
 /* The lines of one top-level keyword, blocks included. */
 static void
-print_key(FILE *f, const struct conf_key *k, const struct conf *c,
+print_key(const struct conf_schema *sc, FILE *f, const struct conf_key *k,
+    const void *top, unsigned flags)
+{
+	const char *elems;
+	size_t i, n;
+
+	if (k->type != CONF_T_BLOCK) {
+		conf_type_ops[k->type].print(f, "", k, top, flags);
+		return;
+	}
+	elems = block_elems(k, top, &n);
+	for (i = 0; i < n; i++)
+		print_block(sc, f, k, elems + i * k->elem_size, flags);
+}
+
+void
+conf_schema_print(const struct conf_schema *sc, FILE *f, const void *top,
     unsigned flags)
 {
 	size_t i;
 
-	if (k->type != CONF_T_BLOCK) {
-		conf_type_ops[k->type].print(f, "", k, c, flags);
-		return;
-	}
-	if (strcmp(k->name, "mitigator") == 0)
-		for (i = 0; i < c->n_mitigator; i++)
-			print_block(f, CONF_SC_MITIGATOR, &c->mitigator[i],
-			    k->name, c->mitigator[i].name, flags);
-	else
-		for (i = 0; i < c->n_client; i++)
-			print_block(f, CONF_SC_CLIENT, &c->client[i], k->name,
-			    c->client[i].name, flags);
-}
-
-void
-conf_print_flags(FILE *f, const struct conf *c, unsigned flags)
-{
-	size_t i;
-
-	for (i = 0; i < conf_nkeys; i++)
-		if (conf_keys[i].scope == CONF_SC_TOP)
-			print_key(f, &conf_keys[i], c, flags);
-}
-
-void
-conf_print(FILE *f, const struct conf *c)
-{
-	conf_print_flags(f, c, 0);
+	for (i = 0; i < sc->nkeys; i++)
+		if (sc->keys[i].scope == CONF_SC_TOP)
+			print_key(sc, f, &sc->keys[i], top, flags);
 }
 
 /* The printed form of one keyword, **new**, or NULL. */
 static char *
-key_text(const struct conf_key *k, const struct conf *c)
+key_text(const struct conf_schema *sc, const struct conf_key *k,
+    const void *top)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -910,7 +819,7 @@ key_text(const struct conf_key *k, const struct conf *c)
 	f = open_memstream(&text, &len);
 	if (f == NULL)
 		return NULL;
-	print_key(f, k, c, CONF_PRINT_SECRETS);
+	print_key(sc, f, k, top, CONF_PRINT_SECRETS);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;
@@ -919,20 +828,20 @@ key_text(const struct conf_key *k, const struct conf *c)
 }
 
 int
-conf_reload_check(const struct conf *old, const struct conf *new,
-    char *err, size_t errlen)
+conf_schema_reload_check(const struct conf_schema *sc, const void *old,
+    const void *new, char *err, size_t errlen)
 {
 	char *a, *b;
 	size_t i;
 	bool same;
 
-	for (i = 0; i < conf_nkeys; i++) {
-		const struct conf_key *k = &conf_keys[i];
+	for (i = 0; i < sc->nkeys; i++) {
+		const struct conf_key *k = &sc->keys[i];
 
 		if (k->scope != CONF_SC_TOP || (k->flags & CONF_F_RELOAD))
 			continue;
-		a = key_text(k, old);
-		b = key_text(k, new);
+		a = key_text(sc, k, old);
+		b = key_text(sc, k, new);
 		same = a != NULL && b != NULL && strcmp(a, b) == 0;
 		free(a);
 		free(b);
@@ -941,8 +850,8 @@ conf_reload_check(const struct conf *old, const struct conf *new,
 			return DOTS_ENOMEM;
 		}
 		if (!same) {
-			snprintf(err, errlen, "%s changed: restart dotsd to "
-			    "apply it", k->name);
+			snprintf(err, errlen, "%s changed: restart %s to "
+			    "apply it", k->name, sc->prog);
 			return DOTS_EVALUE;
 		}
 	}
@@ -950,24 +859,18 @@ conf_reload_check(const struct conf *old, const struct conf *new,
 }
 
 void
-conf_describe(FILE *f)
+conf_schema_describe(const struct conf_schema *sc, FILE *f)
 {
-	static const char *const scope_title[] = {
-		[CONF_SC_TOP] = "top level",
-		[CONF_SC_MITIGATOR] = ("in mitigator \"NAME\" { ... } "
-		    "(other keywords: settings for the backend)"),
-		[CONF_SC_CLIENT] = "in client \"NAME\" { ... }",
-	};
 	size_t i;
 	int scope = -1;
 
-	for (i = 0; i < conf_nkeys; i++) {
-		const struct conf_key *k = &conf_keys[i];
+	for (i = 0; i < sc->nkeys; i++) {
+		const struct conf_key *k = &sc->keys[i];
 
 		if ((int)k->scope != scope) {
 			scope = (int)k->scope;
 			fprintf(f, "%s# %s\n", i == 0 ? "" : "\n",
-			    scope_title[scope]);
+			    sc->scope_titles[scope]);
 		}
 		fprintf(f, "%s %s\n\t%s\n", k->name,
 		    conf_type_ops[k->type].syntax, k->help);
@@ -985,6 +888,76 @@ conf_describe(FILE *f)
 		    "none", k->flags & CONF_F_REPEAT ? "; repeatable" : "",
 		    k->flags & CONF_F_RELOAD ? "yes" : "no (restart)");
 	}
+}
+
+/* dotsd's configuration: the schema of conf_schema.c */
+
+int
+conf_parse_buf(const char *buf, size_t len, const char *name,
+    struct conf **out, char *err, size_t errlen)
+{
+	void *c;
+	int ret;
+
+	ret = conf_schema_parse_buf(&conf_schema_dotsd, buf, len, name, &c,
+	    err, errlen);
+	if (ret == DOTS_OK)
+		*out = c;
+	return ret;
+}
+
+int
+conf_parse_file(const char *path, struct conf **out, char *err,
+    size_t errlen)
+{
+	void *c;
+	int ret;
+
+	ret = conf_schema_parse_file(&conf_schema_dotsd, path, &c, err,
+	    errlen);
+	if (ret == DOTS_OK)
+		*out = c;
+	return ret;
+}
+
+void
+conf_free(struct conf *c)
+{
+	conf_schema_free(&conf_schema_dotsd, c);
+}
+
+int
+conf_set(struct conf *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	return conf_schema_set(&conf_schema_dotsd, c, key, value, err,
+	    errlen);
+}
+
+void
+conf_print_flags(FILE *f, const struct conf *c, unsigned flags)
+{
+	conf_schema_print(&conf_schema_dotsd, f, c, flags);
+}
+
+void
+conf_print(FILE *f, const struct conf *c)
+{
+	conf_print_flags(f, c, 0);
+}
+
+int
+conf_reload_check(const struct conf *old, const struct conf *new,
+    char *err, size_t errlen)
+{
+	return conf_schema_reload_check(&conf_schema_dotsd, old, new, err,
+	    errlen);
+}
+
+void
+conf_describe(FILE *f)
+{
+	conf_schema_describe(&conf_schema_dotsd, f);
 }
 
 /* Look-ups */

@@ -2,10 +2,13 @@
  * opendots - DDoS Open Threat Signaling
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * Private to conf.c and conf_schema.c: the schema table and the value
- * types it refers to.  A keyword's entry says where its value lives (an
- * offset into struct conf, struct conf_client or struct conf_mitigator,
- * by scope) and which value type parses, prints and frees it.
+ * The schema tables and the value types they refer to, for conf.c and the
+ * schemas that use it: dotsd's (conf_schema.c) and dotscd's
+ * (src/clientd/conf_clientd.c).  A keyword's entry says where its value
+ * lives (an offset into the object of its scope: the top-level struct or
+ * one block's element) and which value type parses, prints and frees it.
+ * A struct conf_schema ties a table to the struct it fills and to the few
+ * rules that span keywords, so that one parser serves both daemons.
  */
 #ifndef DOTS_CONF_INT_H
 #define DOTS_CONF_INT_H
@@ -19,7 +22,9 @@
 enum conf_scope {
 	CONF_SC_TOP,
 	CONF_SC_MITIGATOR,
-	CONF_SC_CLIENT
+	CONF_SC_CLIENT,
+	CONF_SC_SERVER,		/* dotscd: server "NAME" { ... } */
+	CONF_SC_COUNT
 };
 
 enum conf_type {
@@ -58,6 +63,12 @@ struct conf_key {
 					 * entries of a list split at ';' */
 	const char *const	*labels;	/* CONF_T_ENUM */
 	const char		*help;
+	/* CONF_T_BLOCK: the scope of its keywords, the size of one
+	 * element, and where the element keeps its name and line */
+	enum conf_scope		 block;
+	size_t			 elem_size;
+	size_t			 off_name;
+	size_t			 off_line;
 };
 
 /* How one value type is read, printed and freed. */
@@ -80,7 +91,61 @@ struct conf_type_ops {
 #define CONF_KEYS_MAX	64
 #define CONF_PSK_ID_MAX	128	/* bytes of a PSK identity */
 
+/*
+ * A configuration language: its keywords and the struct they fill.  The
+ * top-level struct has a char * for the file name (off_path) and a
+ * uint64_t for conf.c's record of command-line overrides (off_cli_set).
+ * The hooks are optional.
+ */
+struct conf_schema {
+	const char		*prog;		/* "restart PROG to apply" */
+	const struct conf_key	*keys;
+	size_t			 nkeys;		/* at most CONF_KEYS_MAX */
+	size_t			 size;		/* of the top-level struct */
+	size_t			 off_path;
+	size_t			 off_cli_set;
+	const char *const	*scope_names;	/* "client", by scope */
+	const char *const	*scope_titles;	/* for conf_schema_describe */
+	/* A keyword of @p scope the table does not know (a backend
+	 * setting); NULL: unknown keywords are errors. */
+	int	(*unknown)(enum conf_scope scope, void *obj,
+		    const char *keyword, char **w, unsigned n, char *msg,
+		    size_t msglen);
+	/* Rules of one block that span keywords; @p seen has the line of
+	 * each keyword given (by index in keys).  On error, the line to
+	 * report goes to @p line. */
+	int	(*block_check)(void *top, enum conf_scope scope, void *obj,
+		    const unsigned *seen, unsigned *line, char *msg,
+		    size_t msglen);
+	/* Rules of the whole file, once read. */
+	int	(*file_check)(void *top, unsigned *line, char *msg,
+		    size_t msglen);
+	/* Free what a block element holds beyond its keywords. */
+	void	(*block_clear)(enum conf_scope scope, void *obj);
+	/* Print what a block element holds beyond its keywords. */
+	void	(*block_print)(FILE *f, enum conf_scope scope,
+		    const void *obj);
+};
+
+/* conf.c: any schema */
+int	conf_schema_parse_buf(const struct conf_schema *sc, const char *buf,
+	    size_t len, const char *name, void **out, char *err,
+	    size_t errlen);
+int	conf_schema_parse_file(const struct conf_schema *sc,
+	    const char *path, void **out, char *err, size_t errlen);
+void	conf_schema_free(const struct conf_schema *sc, void *top);
+int	conf_schema_set(const struct conf_schema *sc, void *top,
+	    const char *key, const char *value, char *err, size_t errlen);
+void	conf_schema_print(const struct conf_schema *sc, FILE *f,
+	    const void *top, unsigned flags);
+int	conf_schema_reload_check(const struct conf_schema *sc,
+	    const void *old, const void *new, char *err, size_t errlen);
+void	conf_schema_describe(const struct conf_schema *sc, FILE *f);
+const struct conf_key	*conf_schema_key(const struct conf_schema *sc,
+			    enum conf_scope scope, const char *name);
+
 /* conf_schema.c */
+extern const struct conf_schema		conf_schema_dotsd;
 extern const struct conf_key		conf_keys[];
 extern const size_t			conf_nkeys;
 const struct conf_key	*conf_key_find(enum conf_scope scope,

@@ -20,9 +20,14 @@
  * (yp_item_t); the code is our own.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <dots/error.h>
+
 #include "conf_int.h"
+
+#define SETTING_MAX	4096		/* bytes of a setting value */
 
 const char *const conf_mitigator_types[] = {
 	[CONF_MIT_LOG] = "log",
@@ -46,6 +51,9 @@ static const char *const transport_labels[] = {
 			.off = offsetof(struct conf_client, f)
 #define CLIN(f)		CLI(f), \
 			.off_n = offsetof(struct conf_client, n_##f)
+#define BLOCK(sc, type)	.block = (sc), .elem_size = sizeof(type), \
+			.off_name = offsetof(type, name), \
+			.off_line = offsetof(type, line)
 
 /* A session parameter, for mitigating-config (@p set mitigating, no
  * prefix) or idle-config (@p set idle, prefix "idle-"). */
@@ -129,10 +137,12 @@ const struct conf_key conf_keys[] = {
 	  .help = "most (D)TLS handshakes in progress" },
 	{ .name = "mitigator", TOPN(mitigator), .type = CONF_T_BLOCK,
 	  .flags = CONF_F_REPEAT | CONF_F_REQUIRED,
+	  BLOCK(CONF_SC_MITIGATOR, struct conf_mitigator),
 	  .help = "a mitigation backend, \"NAME\" { type log|exec; "
 	  "settings }; the first is the default" },
 	{ .name = "client", TOPN(client), .type = CONF_T_BLOCK,
 	  .flags = CONF_F_REPEAT | CONF_F_RELOAD,
+	  BLOCK(CONF_SC_CLIENT, struct conf_client),
 	  .help = "a DOTS client allowed in, \"NAME\" { identity ...; "
 	  "prefix ...; ... }" },
 
@@ -191,3 +201,204 @@ conf_key_find(enum conf_scope scope, const char *name)
 			return &conf_keys[i];
 	return NULL;
 }
+
+/* The rules of dotsd's configuration that span keywords. */
+
+/* A keyword of a mitigator block that the schema does not know: a
+ * setting for the backend, `key value`, kept in order.  Elsewhere: 1,
+ * not a setting. */
+static int
+dotsd_unknown(enum conf_scope scope, void *obj, const char *keyword,
+    char **w, unsigned n, char *msg, size_t msglen)
+{
+	struct conf_mitigator *m = obj;
+	struct conf_setting *s;
+	char why[CONF_ERR_MAX];
+	const char *p;
+
+	if (scope != CONF_SC_MITIGATOR)
+		return 1;
+	for (p = keyword; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    (p > keyword && (*p == '-' || *p == '_')))) {
+			snprintf(msg, msglen, "'%s' is not a setting name "
+			    "(a-z, 0-9, '-', '_')", keyword);
+			return DOTS_EVALUE;
+		}
+	if (n != 1) {
+		snprintf(msg, msglen, "%s: a setting takes one value (quote "
+		    "it if it has spaces)", keyword);
+		return DOTS_EVALUE;
+	}
+	if (conf_check_text(w[0], SETTING_MAX, why, sizeof(why)) != DOTS_OK) {
+		snprintf(msg, msglen, "%s: %s", keyword, why);
+		return DOTS_EVALUE;
+	}
+	s = conf_list_add((void **)&m->setting, &m->n_setting, sizeof(*s));
+	if (s == NULL)
+		goto nomem;
+	s->key = strdup(keyword);
+	s->value = strdup(w[0]);
+	if (s->key == NULL || s->value == NULL)
+		goto nomem;
+	return DOTS_OK;
+nomem:
+	snprintf(msg, msglen, "out of memory");
+	return DOTS_ENOMEM;
+}
+
+/* Another client with the same identity or PSK identity, or NULL. */
+static const struct conf_client *
+client_clash(const struct conf *c, const struct conf_client *cl,
+    const char **what)
+{
+	const struct conf_identity *a = &cl->identity, *b;
+	size_t i, len;
+
+	for (i = 0; i < c->n_client && &c->client[i] != cl; i++) {
+		b = &c->client[i].identity;
+		*what = "identity";
+		if (a->kind == b->kind && a->kind == CONF_ID_CN &&
+		    strcmp(a->value, b->value) == 0)
+			return &c->client[i];
+		/* a cuid matches the digest it is the start of */
+		len = a->spki_len < b->spki_len ? a->spki_len : b->spki_len;
+		if (a->kind == b->kind && a->kind == CONF_ID_SPKI &&
+		    memcmp(a->spki, b->spki, len) == 0)
+			return &c->client[i];
+		*what = "PSK identity";
+		if (cl->psk_identity != NULL &&
+		    c->client[i].psk_identity != NULL &&
+		    strcmp(cl->psk_identity, c->client[i].psk_identity) == 0)
+			return &c->client[i];
+	}
+	return NULL;
+}
+
+/* The rules of a client block that span keywords. */
+static int
+dotsd_block_check(void *top, enum conf_scope scope, void *obj,
+    const unsigned *seen, unsigned *line, char *msg, size_t msglen)
+{
+	const struct conf_key *kid = conf_key_find(CONF_SC_CLIENT,
+	    "psk-identity");
+	const struct conf_key *kkey = conf_key_find(CONF_SC_CLIENT, "psk-key");
+	unsigned lid = seen[kid - conf_keys], lkey = seen[kkey - conf_keys];
+	struct conf_client *cl = obj;
+	const struct conf_client *other;
+	const char *what;
+
+	if (scope != CONF_SC_CLIENT)
+		return DOTS_OK;
+	if (cl->identity.kind == CONF_ID_PSK) {
+		if (lid != 0) {
+			*line = lid;
+			snprintf(msg, msglen, "psk-identity: already given by "
+			    "identity \"psk:%s\"", cl->identity.value);
+			return DOTS_EVALUE;
+		}
+		if (lkey == 0) {
+			snprintf(msg, msglen, "client \"%s\": identity psk: "
+			    "needs psk-key", cl->name);
+			return DOTS_EVALUE;
+		}
+		cl->psk_identity = strdup(cl->identity.value);
+		if (cl->psk_identity == NULL) {
+			snprintf(msg, msglen, "out of memory");
+			return DOTS_ENOMEM;
+		}
+	} else if ((lid == 0) != (lkey == 0)) {
+		*line = lid != 0 ? lid : lkey;
+		snprintf(msg, msglen, "psk-identity and psk-key go together");
+		return DOTS_EVALUE;
+	}
+	other = client_clash(top, cl, &what);
+	if (other != NULL) {
+		snprintf(msg, msglen, "client \"%s\": %s already used by "
+		    "client \"%s\" (line %u)", cl->name, what, other->name,
+		    other->line);
+		return DOTS_EVALUE;
+	}
+	return DOTS_OK;
+}
+
+/* Point each client at its mitigator block, once all blocks are read. */
+static int
+dotsd_file_check(void *top, unsigned *line, char *msg, size_t msglen)
+{
+	struct conf *c = top;
+	size_t i;
+
+	for (i = 0; i < c->n_client; i++) {
+		struct conf_client *cl = &c->client[i];
+
+		if (cl->mitigator_name == NULL) {
+			cl->mitigator = &c->mitigator[0];
+			continue;
+		}
+		cl->mitigator = conf_mitigator_by_name(c, cl->mitigator_name);
+		if (cl->mitigator == NULL) {
+			*line = cl->line;
+			snprintf(msg, msglen, "client \"%s\": no mitigator "
+			    "\"%s\"", cl->name, cl->mitigator_name);
+			return DOTS_EVALUE;
+		}
+	}
+	return DOTS_OK;
+}
+
+static void
+dotsd_block_clear(enum conf_scope scope, void *obj)
+{
+	struct conf_mitigator *m = obj;
+	size_t i;
+
+	if (scope != CONF_SC_MITIGATOR)
+		return;
+	for (i = 0; i < m->n_setting; i++) {
+		free(m->setting[i].key);
+		free(m->setting[i].value);
+	}
+	free(m->setting);
+}
+
+static void
+dotsd_block_print(FILE *f, enum conf_scope scope, const void *obj)
+{
+	const struct conf_mitigator *m = obj;
+	size_t i;
+
+	for (i = 0; scope == CONF_SC_MITIGATOR && i < m->n_setting; i++) {
+		fprintf(f, "\t%s ", m->setting[i].key);
+		conf_print_quoted(f, m->setting[i].value);
+		fputc('\n', f);
+	}
+}
+
+static const char *const dotsd_scope_names[CONF_SC_COUNT] = {
+	[CONF_SC_MITIGATOR] = "mitigator",
+	[CONF_SC_CLIENT] = "client",
+};
+
+static const char *const dotsd_scope_titles[CONF_SC_COUNT] = {
+	[CONF_SC_TOP] = "top level",
+	[CONF_SC_MITIGATOR] = ("in mitigator \"NAME\" { ... } "
+	    "(other keywords: settings for the backend)"),
+	[CONF_SC_CLIENT] = "in client \"NAME\" { ... }",
+};
+
+const struct conf_schema conf_schema_dotsd = {
+	.prog = "dotsd",
+	.keys = conf_keys,
+	.nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]),
+	.size = sizeof(struct conf),
+	.off_path = offsetof(struct conf, path),
+	.off_cli_set = offsetof(struct conf, cli_set),
+	.scope_names = dotsd_scope_names,
+	.scope_titles = dotsd_scope_titles,
+	.unknown = dotsd_unknown,
+	.block_check = dotsd_block_check,
+	.file_check = dotsd_file_check,
+	.block_clear = dotsd_block_clear,
+	.block_print = dotsd_block_print,
+};
