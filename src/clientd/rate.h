@@ -29,7 +29,7 @@ struct thr_params {
 	uint64_t	capacity_bps;	/* link capacity; 0: unknown */
 	unsigned	start_pct;	/* 1..100 */
 	unsigned	stop_pct;	/* 0..start_pct - 1 */
-	unsigned	rise;		/* samples over the start mark, >= 1 */
+	unsigned	rise;		/* samples over the start mark */
 	unsigned	hold;		/* s under the stop mark */
 	unsigned	refresh;	/* s between refreshes; 0: none */
 };
@@ -39,7 +39,7 @@ struct thr_sample {
 	uint64_t	t_ms;		/* monotonic clock */
 	uint64_t	bytes;		/* rx_bytes */
 	uint64_t	packets;	/* rx_packets */
-	bool		ok;		/* false: the counters were unreadable */
+	bool		ok;		/* false: counters unreadable */
 };
 
 enum thr_state {
@@ -72,7 +72,7 @@ struct thr_machine {
 	enum thr_state		state;
 	bool			have_prev;
 	struct thr_sample	prev;
-	unsigned		above;		/* consecutive over samples */
+	unsigned		above;		/* over samples in a row */
 	uint64_t		calm_ms;	/* HOLDING: under since */
 	uint64_t		sent_ms;	/* last start or refresh */
 	/* The last sample's measurement, for logs and requests. */
@@ -89,7 +89,8 @@ struct thr_machine {
  */
 const char	*thr_params_check(const struct thr_params *p);
 /** Start in IDLE with @p p (copied), which thr_params_check() passed. */
-void		 thr_init(struct thr_machine *m, const struct thr_params *p);
+void		 thr_init(struct thr_machine *m,
+		    const struct thr_params *p);
 /**
  * Change the capacity (learned from the link speed) without losing the
  * state; 0 makes every later sample a THR_GAP_CAPACITY gap.
@@ -99,7 +100,8 @@ void		 thr_set_capacity(struct thr_machine *m, uint64_t bps);
  * Feed one sample; samples must come in time order.
  * @return what to do now; m->gap, m->bps and m->pps say what was measured
  */
-enum thr_action	 thr_feed(struct thr_machine *m, const struct thr_sample *s);
+enum thr_action	 thr_feed(struct thr_machine *m,
+		    const struct thr_sample *s);
 /** The rate in percent of the capacity (0 if either is unknown). */
 unsigned	 thr_percent(const struct thr_machine *m);
 

@@ -20,12 +20,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
-#include "rate.h"
+#include <dots/error.h>
 
-#define CAP		8000000		/* 8 Mbit/s: 1,000,000 bytes/s */
-#define BASE		(UINT64_C(1) << 40)	/* never mistaken for a wrap */
+#include "log.h"
+#include "rate.h"
+#include "trigger_threshold.h"
+
+#define CAP		8000000		/* 8 Mbit/s: 1 MB/s */
+#define BASE		(UINT64_C(1) << 40)	/* never read as a wrap */
 
 /* What a sample looks like, per second. */
 enum cls {
@@ -529,6 +536,426 @@ test_random_flapping(void **state)
 	assert_true(starts > 0);
 }
 
+/* --- the configuration block ------------------------------------------ */
+
+static int
+stmt(struct trig_thr_conf *c, const char *key, const char *value)
+{
+	char msg[256];
+	char *w[1] = { (char *)(uintptr_t)value };
+
+	return trig_thr_conf_stmt(c, key, w, 1, msg, sizeof(msg));
+}
+
+static void
+conf_wan0(struct trig_thr_conf *c)
+{
+	assert_int_equal(trig_thr_conf_init(c, "wan0", 7), DOTS_OK);
+	assert_int_equal(stmt(c, "interface", "eth0"), DOTS_OK);
+	assert_int_equal(stmt(c, "capacity", "1G"), DOTS_OK);
+	assert_int_equal(stmt(c, "prefix", "203.0.113.0/24"), DOTS_OK);
+}
+
+static void
+test_conf_block(void **state)
+{
+	struct trig_thr_conf c;
+	char msg[256], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	conf_wan0(&c);
+	assert_int_equal(c.capacity_bps, 1000000000);
+	assert_int_equal(c.start_pct, 50);
+	assert_int_equal(c.stop_pct, 20);
+	assert_int_equal(c.rise, 3);
+	assert_int_equal(c.hold, 60);
+	assert_int_equal(c.lifetime, 3600);
+	assert_int_equal(stmt(&c, "port", "80"), DOTS_OK);
+	assert_int_equal(stmt(&c, "port", "1000-2000"), DOTS_OK);
+	assert_int_equal(stmt(&c, "protocol", "6"), DOTS_OK);
+	assert_int_equal(stmt(&c, "hold", "0"), DOTS_OK);
+	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)), DOTS_OK);
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	trig_thr_conf_print(f, "\t", &c);
+	fclose(f);
+	assert_string_equal(text,
+	    "\tinterface \"eth0\"\n"
+	    "\tcapacity 1000000000\n"
+	    "\tstart-percent 50\n"
+	    "\tstop-percent 20\n"
+	    "\trise 3\n"
+	    "\thold 0\n"
+	    "\tprefix 203.0.113.0/24\n"
+	    "\tport 80\n"
+	    "\tport 1000-2000\n"
+	    "\tprotocol 6\n"
+	    "\tlifetime 3600\n");
+	free(text);
+	trig_thr_conf_clear(&c);
+}
+
+static void
+test_conf_refused(void **state)
+{
+	struct trig_thr_conf c;
+	char msg[256];
+
+	(void)state;
+	conf_wan0(&c);
+	assert_int_equal(stmt(&c, "interface", "eth1"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "colour", "red"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "start-percent", "101"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "stop-percent", "-1"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "rise", "0"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "lifetime", "0"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "port", "443-80"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "port", "65536"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "protocol", "256"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "prefix", "203.0.113.0/24"), DOTS_EVALUE);
+	/* stop at or above start */
+	assert_int_equal(stmt(&c, "stop-percent", "50"), DOTS_OK);
+	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	    DOTS_EVALUE);
+	assert_non_null(strstr(msg, "stop-percent"));
+	trig_thr_conf_clear(&c);
+
+	assert_int_equal(trig_thr_conf_init(&c, "x", 1), DOTS_OK);
+	assert_int_equal(stmt(&c, "interface", "../etc"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "interface", "a/b"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "interface", "sixteen-chars-xx"),
+	    DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "prefix", "203.0.113.0/33"), DOTS_EVALUE);
+	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	    DOTS_EVALUE);
+	assert_non_null(strstr(msg, "interface"));
+	assert_int_equal(stmt(&c, "interface", "eth0.100"), DOTS_OK);
+	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	    DOTS_EVALUE);
+	assert_non_null(strstr(msg, "prefix"));
+	trig_thr_conf_clear(&c);
+}
+
+static void
+test_capacity_parse(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(trig_capacity_parse("1000000000", &v), DOTS_OK);
+	assert_int_equal(v, 1000000000);
+	assert_int_equal(trig_capacity_parse("8M", &v), DOTS_OK);
+	assert_int_equal(v, 8000000);
+	assert_int_equal(trig_capacity_parse("100k", &v), DOTS_OK);
+	assert_int_equal(v, 100000);
+	assert_int_equal(trig_capacity_parse("10G", &v), DOTS_OK);
+	assert_int_equal(v, 10000000000ull);
+	assert_int_equal(trig_capacity_parse("4T", &v), DOTS_OK);
+	assert_int_equal(v, 4000000000000ull);
+	assert_int_equal(trig_capacity_parse("0", &v), DOTS_EVALUE);
+	assert_int_equal(trig_capacity_parse("1X", &v), DOTS_EVALUE);
+	assert_int_equal(trig_capacity_parse("1Gb", &v), DOTS_EVALUE);
+	assert_int_equal(trig_capacity_parse("-5", &v), DOTS_EVALUE);
+	assert_int_equal(trig_capacity_parse("", &v), DOTS_EVALUE);
+	assert_int_equal(trig_capacity_parse("99999T", &v), DOTS_EVALUE);
+}
+
+/* --- the kernel's counters -------------------------------------------- */
+
+static void
+test_read_loopback(void **state)
+{
+	uint64_t b, p, i, b2, p2, i2;
+
+	(void)state;
+	assert_int_equal(trig_read_counters(TRIG_SYSFS_NET, "lo", &b, &p, &i),
+	    0);
+	assert_int_equal(i, 1);
+	assert_int_equal(trig_read_counters(TRIG_SYSFS_NET, "lo", &b2, &p2,
+	    &i2), 0);
+	assert_true(b2 >= b && p2 >= p);
+	/* the kernel knows no speed for loopback */
+	assert_int_equal(trig_read_speed(TRIG_SYSFS_NET, "lo"), 0);
+	assert_int_equal(trig_read_counters(TRIG_SYSFS_NET, "nosuchif0", &b,
+	    &p, &i), -ENOENT);
+}
+
+/*
+ * A directory shaped like /sys/class/net, for what the real one cannot be
+ * made to do on demand: counters of our choosing, an interface that
+ * vanishes and comes back with another index.
+ */
+struct fakesys {
+	char	dir[64];
+	char	path[128];
+};
+
+static void
+fake_write(struct fakesys *fs, const char *file, uint64_t v)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", fs->path, file);
+	assert_non_null(f = fopen(p, "w"));
+	fprintf(f, "%llu\n", (unsigned long long)v);
+	fclose(f);
+}
+
+static void
+fake_iface(struct fakesys *fs, uint64_t ifindex, long long speed)
+{
+	char p[256];
+	FILE *f;
+
+	mkdir(fs->path, 0700);
+	snprintf(p, sizeof(p), "%s/statistics", fs->path);
+	mkdir(p, 0700);
+	fake_write(fs, "ifindex", ifindex);
+	snprintf(p, sizeof(p), "%s/speed", fs->path);
+	assert_non_null(f = fopen(p, "w"));
+	fprintf(f, "%lld\n", speed);
+	fclose(f);
+}
+
+static void
+fake_counters(struct fakesys *fs, uint64_t bytes, uint64_t packets)
+{
+	fake_write(fs, "statistics/rx_bytes", bytes);
+	fake_write(fs, "statistics/rx_packets", packets);
+}
+
+static void
+fake_remove(struct fakesys *fs)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/statistics/rx_bytes", fs->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/statistics/rx_packets", fs->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/statistics", fs->path);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/ifindex", fs->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/speed", fs->path);
+	unlink(p);
+	rmdir(fs->path);
+}
+
+static int
+fake_setup(void **state)
+{
+	struct fakesys *fs = calloc(1, sizeof(*fs));
+
+	if (fs == NULL)
+		return -1;
+	strcpy(fs->dir, "/tmp/trig-sys.XXXXXX");
+	if (mkdtemp(fs->dir) == NULL)
+		return -1;
+	snprintf(fs->path, sizeof(fs->path), "%s/wan9", fs->dir);
+	*state = fs;
+	return 0;
+}
+
+static int
+fake_teardown(void **state)
+{
+	struct fakesys *fs = *state;
+
+	fake_remove(fs);
+	rmdir(fs->dir);
+	free(fs);
+	return 0;
+}
+
+/* What the trigger handed the daemon. */
+struct recorder {
+	json_t		*req[8];
+	unsigned	 n;
+	int		 answer;
+};
+
+static int
+record(void *arg, json_t *req)
+{
+	struct recorder *r = arg;
+
+	assert_true(r->n < 8);
+	r->req[r->n++] = json_incref(req);
+	return r->answer;
+}
+
+static void
+recorder_clear(struct recorder *r)
+{
+	while (r->n > 0)
+		json_decref(r->req[--r->n]);
+}
+
+static const char *
+req_str(json_t *req, const char *path)
+{
+	json_t *v = req;
+	char buf[64], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok != NULL && v != NULL;
+	    tok = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, tok);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static json_int_t
+req_int(json_t *req, const char *obj, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(req, obj), key);
+
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+/* @p n seconds at @p per_s bytes a second. */
+static void
+fake_run(struct fakesys *fs, struct trig_thr *t, uint64_t *now,
+    uint64_t *bytes, uint64_t per_s, unsigned n, struct recorder *r)
+{
+	while (n-- > 0) {
+		*bytes += per_s;
+		fake_counters(fs, *bytes, *bytes / 1000);
+		*now += 1000;
+		trig_thr_tick(t, *now, record, r);
+	}
+}
+
+static void
+test_tick_start_stop(void **state)
+{
+	struct fakesys *fs = *state;
+	struct trig_thr_conf c;
+	struct trig_thr *t;
+	struct recorder r = { .n = 0 };
+	uint64_t now = 1000, bytes = 5000;
+	json_t *scope;
+
+	assert_int_equal(trig_thr_conf_init(&c, "wan9", 1), DOTS_OK);
+	assert_int_equal(stmt(&c, "interface", "wan9"), DOTS_OK);
+	assert_int_equal(stmt(&c, "capacity", "8M"), DOTS_OK);
+	assert_int_equal(stmt(&c, "prefix", "198.51.100.0/24"), DOTS_OK);
+	assert_int_equal(stmt(&c, "port", "53"), DOTS_OK);
+	assert_int_equal(stmt(&c, "protocol", "17"), DOTS_OK);
+	assert_int_equal(stmt(&c, "hold", "5"), DOTS_OK);
+	assert_int_equal(stmt(&c, "lifetime", "600"), DOTS_OK);
+	fake_iface(fs, 42, -1);
+	fake_counters(fs, bytes, 5);
+	assert_non_null(t = trig_thr_new(&c, fs->dir));
+	trig_thr_conf_clear(&c);
+	assert_int_equal(trig_thr_tick(t, now, record, &r), THR_NONE);
+
+	fake_run(fs, t, &now, &bytes, 100000, 10, &r);	/* 10 % */
+	assert_int_equal(r.n, 0);
+	fake_run(fs, t, &now, &bytes, 600000, 3, &r);	/* 60 % */
+	assert_int_equal(r.n, 1);
+	assert_string_equal(req_str(r.req[0], "cmd"), "trigger");
+	assert_string_equal(req_str(r.req[0], "action"), "start");
+	assert_string_equal(req_str(r.req[0], "origin"), "threshold:wan9");
+	assert_string_equal(req_str(r.req[0], "target"), "198.51.100.0/24");
+	assert_string_equal(req_str(r.req[0], "details.interface"), "wan9");
+	assert_int_equal(req_int(r.req[0], "details", "rate-bps"), 4800000);
+	assert_int_equal(req_int(r.req[0], "details", "capacity-bps"),
+	    8000000);
+	assert_int_equal(req_int(r.req[0], "details", "percent"), 60);
+	assert_int_equal(req_int(r.req[0], "scope", "lifetime"), 600);
+	scope = json_object_get(r.req[0], "scope");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(scope, "target-port-range"), 0), "lower-port")),
+	    53);
+	assert_null(json_object_get(json_array_get(json_object_get(scope,
+	    "target-port-range"), 0), "upper-port"));
+	assert_int_equal(json_integer_value(json_array_get(
+	    json_object_get(scope, "target-protocol"), 0)), 17);
+
+	/* the interface goes away: no stop while blind */
+	fake_remove(fs);
+	now += 1000;
+	assert_int_equal(trig_thr_tick(t, now, record, &r), THR_NONE);
+	assert_int_equal(trig_thr_machine(t)->gap, THR_GAP_MISSING);
+	/* back, re-created with counters far above the old ones */
+	fake_iface(fs, 43, -1);
+	bytes += UINT64_C(1) << 36;
+	fake_run(fs, t, &now, &bytes, 10000, 5, &r);	/* 1 % */
+	assert_int_equal(r.n, 1);
+	fake_run(fs, t, &now, &bytes, 10000, 1, &r);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(req_str(r.req[1], "action"), "stop");
+	assert_null(json_object_get(r.req[1], "scope"));
+	recorder_clear(&r);
+	trig_thr_free(t);
+}
+
+/* Same name, new ifindex, between two samples: a base, not a burst. */
+static void
+test_tick_recreated(void **state)
+{
+	struct fakesys *fs = *state;
+	struct trig_thr_conf c;
+	struct trig_thr *t;
+	struct recorder r = { .n = 0 };
+	uint64_t now = 1000, bytes = 1000;
+
+	conf_wan0(&c);
+	assert_int_equal(stmt(&c, "rise", "1"), DOTS_OK);
+	free(c.interface);
+	c.interface = strdup("wan9");
+	fake_iface(fs, 7, 1000);
+	fake_counters(fs, bytes, 1);
+	assert_non_null(t = trig_thr_new(&c, fs->dir));
+	trig_thr_conf_clear(&c);
+	fake_run(fs, t, &now, &bytes, 1000, 2, &r);
+	fake_write(fs, "ifindex", 8);
+	fake_run(fs, t, &now, &bytes, UINT64_C(1) << 40, 1, &r);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(trig_thr_machine(t)->gap, THR_GAP_FIRST);
+	trig_thr_free(t);
+}
+
+/* No capacity configured: the link's speed, when the kernel knows it. */
+static void
+test_tick_link_speed(void **state)
+{
+	struct fakesys *fs = *state;
+	struct trig_thr_conf c;
+	struct trig_thr *t;
+	struct recorder r = { .n = 0, .answer = -1 };
+	uint64_t now = 1000, bytes = 1000;
+
+	assert_int_equal(trig_thr_conf_init(&c, "wan9", 1), DOTS_OK);
+	assert_int_equal(stmt(&c, "interface", "wan9"), DOTS_OK);
+	assert_int_equal(stmt(&c, "prefix", "2001:db8::/32"), DOTS_OK);
+	assert_int_equal(stmt(&c, "rise", "2"), DOTS_OK);
+	fake_iface(fs, 3, -1);
+	fake_counters(fs, bytes, 1);
+	assert_non_null(t = trig_thr_new(&c, fs->dir));
+	trig_thr_conf_clear(&c);
+	/* speed unknown: even a flood decides nothing */
+	fake_run(fs, t, &now, &bytes, UINT64_C(1) << 30, 5, &r);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(trig_thr_machine(t)->gap, THR_GAP_CAPACITY);
+	/* 10 Mbit/s link, 7.2 Mbit/s received */
+	fake_iface(fs, 3, 10);
+	fake_run(fs, t, &now, &bytes, 900000, 2, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(req_str(r.req[0], "target"), "2001:db8::/32");
+	assert_int_equal(req_int(r.req[0], "details", "capacity-bps"),
+	    10000000);
+	assert_int_equal(req_int(r.req[0], "details", "percent"), 72);
+	recorder_clear(&r);
+	trig_thr_free(t);
+}
+
 int
 main(void)
 {
@@ -548,7 +975,19 @@ main(void)
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_exhaustive),
 		cmocka_unit_test(test_random_flapping),
+		cmocka_unit_test(test_conf_block),
+		cmocka_unit_test(test_conf_refused),
+		cmocka_unit_test(test_capacity_parse),
+		cmocka_unit_test(test_read_loopback),
+		cmocka_unit_test_setup_teardown(test_tick_start_stop,
+		    fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_tick_recreated,
+		    fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_tick_link_speed,
+		    fake_setup, fake_teardown),
 	};
+
+	log_setlevel(LOG_LVL_DEBUG);
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
