@@ -1,0 +1,55 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * dotsctl: parse the command line, check everything that can be checked
+ * locally (the scope, the settings), then hand the request to the daemon
+ * (ctl_sock.c) or, with --direct, to a DOTS server (ctl_direct.c).  A
+ * usage error exits 2 before any connection is made.
+ */
+#include <stdlib.h>
+
+#include "ctl.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct dots_signal *scope = NULL;
+	struct ctl_req req;
+	json_t *set = NULL;
+	char err[CTL_ERR_MAX];
+	const char *path;
+	int ret;
+
+	if (ctl_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dotsctl: %s\n(dotsctl %s%s--help tells more)\n",
+		    err, req.cmd != CTL_CMD_NONE ? ctl_cmd_name(req.cmd) : "",
+		    req.cmd != CTL_CMD_NONE ? " " : "");
+		return CTL_EXIT_USAGE;
+	}
+	if (req.help || argc == 1) {
+		ctl_help(argc == 1 ? stderr : stdout, req.cmd);
+		return argc == 1 ? CTL_EXIT_USAGE : CTL_EXIT_OK;
+	}
+	if (req.cmd == CTL_CMD_MITIGATE &&
+	    (scope = ctl_scope_build(&req.scope, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dotsctl: %s\n", err);
+		return CTL_EXIT_USAGE;
+	}
+	if (req.session_set && (set = ctl_session_body(&req.settings, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "dotsctl: %s\n", err);
+		return CTL_EXIT_USAGE;
+	}
+	if (req.direct != NULL)
+		ret = ctl_direct_run(&req, scope);
+	else {
+		if ((path = req.socket) == NULL &&
+		    (path = getenv(CTL_SOCKET_ENV)) == NULL)
+			path = CTL_SOCKET_DEFAULT;
+		ret = ctl_sock_run(path, &req, scope, set);
+	}
+	dots_signal_free(scope);
+	json_decref(set);
+	return ret;
+}
