@@ -18,7 +18,7 @@
 
 #include "rate.h"
 
-#define CAPACITY_MAX	(UINT64_C(1) << 56)	/* * 100 fits in 64 bits */
+#define CAPACITY_MAX	(UINT64_C(1) << 56)	/* * 100 fits */
 #define RISE_MAX	3600
 #define HOLD_MAX	86400
 #define WRAP32		(UINT64_C(1) << 32)

@@ -72,7 +72,7 @@ struct thr_machine {
 	enum thr_state		state;
 	bool			have_prev;
 	struct thr_sample	prev;
-	unsigned		above;		/* over samples in a row */
+	unsigned		above;		/* over in a row */
 	uint64_t		calm_ms;	/* HOLDING: under since */
 	uint64_t		sent_ms;	/* last start or refresh */
 	/* The last sample's measurement, for logs and requests. */

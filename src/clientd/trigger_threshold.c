@@ -38,7 +38,7 @@ struct trig_thr {
 	char			*ifname;
 	char			*sysdir;
 	char			 prefix[64];
-	bool			 link_speed;	/* capacity: link speed */
+	bool			 link_speed;	/* from the link */
 	uint32_t		 lifetime;
 	struct dots_port_range	 port[TRIG_PORTS_MAX];
 	size_t			 n_port;

@@ -32,7 +32,7 @@
 #include "trigger_threshold.h"
 
 #define CAP		8000000		/* 8 Mbit/s: 1 MB/s */
-#define BASE		(UINT64_C(1) << 40)	/* never read as a wrap */
+#define BASE		(UINT64_C(1) << 40)	/* never a wrap */
 
 /* What a sample looks like, per second. */
 enum cls {
