@@ -230,7 +230,9 @@ do_withdraw(struct direct *d)
 	char c[16];
 
 	dots_client_call(d->c, &r, &rep);
-	if (rep.error != 0 || rep.code / 100 != 2)
+	/* a 2.02 needs no body: one that does not decode is no failure */
+	if ((rep.error != 0 && rep.error != DOTS_CLIENT_EDECODE) ||
+	    rep.code / 100 != 2)
 		set_failure(d, &rep, "withdraw the mitigation");
 	else {
 		code_text(rep.code, c, sizeof(c));
