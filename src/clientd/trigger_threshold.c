@@ -22,10 +22,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <dots/error.h>
 
+#include "dotscd.h"
 #include "log.h"
 #include "trigger_threshold.h"
 
@@ -594,4 +596,136 @@ trig_thr_tick(struct trig_thr *t, uint64_t now_ms, trig_submit_fn submit,
 	json_decref(req);
 	log_action(t, a, ret);
 	return a;
+}
+
+/* In dotscd */
+
+struct trig_set {
+	struct dotscd	 *d;
+	struct trig_thr	**thr;
+	size_t		  n;
+};
+
+/* The daemon's answer; @p arg is the origin, ours to free. */
+static void
+set_reply(void *arg, json_t *reply)
+{
+	json_t *err = json_object_get(reply, "error");
+	json_t *res = json_object_get(reply, "result");
+	char *origin = arg;
+
+	if (json_is_true(json_object_get(reply, "ok")))
+		log_debug("%s: dotscd: mid %" JSON_INTEGER_FORMAT ", %s",
+		    origin, json_integer_value(json_object_get(res, "mid")),
+		    json_string_value(json_object_get(res, "state")) ?
+		    json_string_value(json_object_get(res, "state")) : "");
+	else
+		log_warnx("%s: dotscd refused: %s: %s", origin,
+		    json_string_value(json_object_get(err, "code")) ?
+		    json_string_value(json_object_get(err, "code")) : "?",
+		    json_string_value(json_object_get(err, "message")) ?
+		    json_string_value(json_object_get(err, "message")) : "");
+	free(origin);
+}
+
+static int
+set_submit(void *arg, json_t *req)
+{
+	struct trig_set *s = arg;
+	const char *origin = json_string_value(json_object_get(req,
+	    "origin"));
+	char *copy = strdup(origin != NULL ? origin : "threshold");
+
+	if (copy == NULL)
+		return -1;
+	ctl_submit(s->d, req, set_reply, copy);
+	return 0;
+}
+
+static uint64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The daemon's time may jump; rates want a monotonic clock. */
+static void
+set_tick(struct dotscd *d, time_t now, void *arg)
+{
+	struct trig_set *s = arg;
+	uint64_t ms = monotonic_ms();
+	size_t i;
+
+	(void)d;
+	(void)now;
+	for (i = 0; i < s->n; i++)
+		trig_thr_tick(s->thr[i], ms, set_submit, s);
+}
+
+/* The same trigger in the old set: same name, interface and prefix. */
+static const struct trig_thr *
+set_find(const struct trig_set *old, const struct trig_thr *t)
+{
+	size_t i;
+
+	for (i = 0; old != NULL && i < old->n; i++)
+		if (strcmp(old->thr[i]->name, t->name) == 0 &&
+		    strcmp(old->thr[i]->ifname, t->ifname) == 0 &&
+		    strcmp(old->thr[i]->prefix, t->prefix) == 0)
+			return old->thr[i];
+	return NULL;
+}
+
+struct trig_set *
+trig_set_new(struct dotscd *d, const struct trig_thr_conf *c, size_t n,
+    const char *sysdir, const struct trig_set *old)
+{
+	const struct trig_thr *prev;
+	struct trig_set *s;
+	struct thr_params p;
+	size_t i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->d = d;
+	if (n > 0 && (s->thr = calloc(n, sizeof(*s->thr))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++, s->n++) {
+		if ((s->thr[i] = trig_thr_new(&c[i], sysdir)) == NULL)
+			goto fail;
+		if ((prev = set_find(old, s->thr[i])) == NULL)
+			continue;
+		/* the state goes on under the new parameters */
+		p = s->thr[i]->m.p;
+		if (s->thr[i]->link_speed)
+			p.capacity_bps = prev->m.p.capacity_bps;
+		s->thr[i]->m = prev->m;
+		s->thr[i]->m.p = p;
+		s->thr[i]->ifindex = prev->ifindex;
+	}
+	if (n > 0 && dotscd_tick_add(d, set_tick, s) != 0)
+		goto fail;
+	return s;
+fail:
+	s->d = NULL;
+	trig_set_free(s);
+	return NULL;
+}
+
+void
+trig_set_free(struct trig_set *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->d != NULL && s->n > 0)
+		dotscd_tick_remove(s->d, set_tick, s);
+	for (i = 0; i < s->n; i++)
+		trig_thr_free(s->thr[i]);
+	free(s->thr);
+	free(s);
 }

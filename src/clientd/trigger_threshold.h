@@ -109,6 +109,31 @@ const struct thr_machine *trig_thr_machine(const struct trig_thr *t);
 json_t		*trig_thr_request(const struct trig_thr *t,
 		    enum thr_action a);
 
+/* trigger_threshold.c: in dotscd */
+
+struct dotscd;
+struct trig_set;
+
+/**
+ * Start the threshold triggers of a configuration: one per block of
+ * @p c, sampled from the daemon's tick, their requests handed to
+ * ctl_submit().  A trigger of @p old with the same name, interface and
+ * prefix hands its state over (a reload does not forget an attack in
+ * progress).
+ * @param c      the blocks, borrowed (copied)
+ * @param sysdir NULL for TRIG_SYSFS_NET
+ * @param old    the set being replaced, or NULL; freed by the caller
+ * @return **new** set (trig_set_free), or NULL on ENOMEM
+ */
+struct trig_set	*trig_set_new(struct dotscd *d,
+		    const struct trig_thr_conf *c, size_t n,
+		    const char *sysdir, const struct trig_set *old);
+/**
+ * Stop sampling.  Mitigations requested stay: they end with their
+ * lifetime, or when a new set's trigger sees the calm and withdraws.
+ */
+void		 trig_set_free(struct trig_set *s);
+
 /**
  * Read an interface's receive counters and index from @p sysdir.
  * @return 0, or -errno (ENOENT: no such interface)
