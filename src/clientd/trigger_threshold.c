@@ -32,6 +32,7 @@
 #include "trigger_threshold.h"
 
 #define IFNAME_MAX	15		/* IFNAMSIZ - 1 */
+#define CONF_MSG_MAX	200
 #define LIFETIME_MAX	INT32_MAX
 
 struct trig_thr {
@@ -65,24 +66,13 @@ static const char *const keywords[K_COUNT] = {
 
 /* Configuration */
 
-int
-trig_thr_conf_init(struct trig_thr_conf *c, const char *name,
-    unsigned line)
-{
-	*c = (struct trig_thr_conf){ .line = line, .start_pct = 50,
-	    .stop_pct = 20, .rise = 3, .hold = 60, .lifetime = 3600 };
-	c->name = strdup(name);
-	return c->name == NULL ? DOTS_ENOMEM : DOTS_OK;
-}
-
 void
 trig_thr_conf_clear(struct trig_thr_conf *c)
 {
 	if (c == NULL)
 		return;
-	free(c->name);
 	free(c->interface);
-	c->name = c->interface = NULL;
+	*c = (struct trig_thr_conf){ .name = c->name, .line = c->line };
 }
 
 static int
@@ -239,37 +229,50 @@ int
 trig_thr_conf_stmt(struct trig_thr_conf *c, const char *keyword,
     char **w, unsigned n, char *msg, size_t msglen)
 {
+	char why[CONF_MSG_MAX];
 	int k, ret;
 
 	for (k = 0; k < K_COUNT; k++)
 		if (strcmp(keyword, keywords[k]) == 0)
 			break;
-	if (k == K_COUNT) {
-		snprintf(msg, msglen, "unknown keyword in a threshold block");
-		return DOTS_EVALUE;
-	}
+	if (k == K_COUNT)
+		return 1;
 	if (n != 1) {
-		snprintf(msg, msglen, "takes one value");
+		snprintf(msg, msglen, "%s: takes one value", keyword);
 		return DOTS_EVALUE;
 	}
 	if ((c->seen & (1u << k)) && k != K_PORT && k != K_PROTOCOL) {
-		snprintf(msg, msglen, "given twice in the block");
+		snprintf(msg, msglen, "%s: given twice in the block", keyword);
 		return DOTS_EVALUE;
 	}
-	if ((ret = conf_value(c, k, w[0], msg, msglen)) == DOTS_OK)
+	why[0] = '\0';
+	if ((ret = conf_value(c, k, w[0], why, sizeof(why))) == DOTS_OK)
 		c->seen |= 1u << k;
+	else
+		snprintf(msg, msglen, "%s: %s", keyword, why[0] != '\0' ?
+		    why : "out of memory");
 	return ret;
 }
 
 int
-trig_thr_conf_check(const struct trig_thr_conf *c, char *msg,
-    size_t msglen)
+trig_thr_conf_finish(struct trig_thr_conf *c, char *msg, size_t msglen)
 {
-	struct thr_params p = { .capacity_bps = c->capacity_bps,
-	    .start_pct = c->start_pct, .stop_pct = c->stop_pct,
-	    .rise = c->rise, .hold = c->hold };
+	struct thr_params p;
 	const char *why;
 
+	if (!(c->seen & (1u << K_START)))
+		c->start_pct = 50;
+	if (!(c->seen & (1u << K_STOP)))
+		c->stop_pct = 20;
+	if (!(c->seen & (1u << K_RISE)))
+		c->rise = 3;
+	if (!(c->seen & (1u << K_HOLD)))
+		c->hold = 60;
+	if (!(c->seen & (1u << K_LIFETIME)))
+		c->lifetime = 3600;
+	p = (struct thr_params){ .capacity_bps = c->capacity_bps,
+	    .start_pct = c->start_pct, .stop_pct = c->stop_pct,
+	    .rise = c->rise, .hold = c->hold };
 	if (c->interface == NULL)
 		why = "an interface is required";
 	else if (!(c->seen & (1u << K_PREFIX)))
@@ -278,7 +281,8 @@ trig_thr_conf_check(const struct trig_thr_conf *c, char *msg,
 		why = thr_params_check(&p);
 	if (why == NULL)
 		return DOTS_OK;
-	snprintf(msg, msglen, "threshold \"%s\": %s", c->name, why);
+	snprintf(msg, msglen, "threshold \"%s\": %s", c->name ? c->name : "",
+	    why);
 	return DOTS_EVALUE;
 }
 

@@ -59,25 +59,28 @@ typedef int	(*trig_submit_fn)(void *arg, json_t *req);
 
 struct trig_thr;
 
-/* trigger_threshold.c: configuration */
+/*
+ * trigger_threshold.c: configuration.  The block's element is zeroed and
+ * its name and line set by the configuration parser (which owns and
+ * frees the name); each statement goes to trig_thr_conf_stmt(), and once
+ * the block is read, trig_thr_conf_finish() fills in the defaults.
+ */
 
-/** Defaults of a new block named @p name (borrowed, copied). */
-int	trig_thr_conf_init(struct trig_thr_conf *c, const char *name,
-	    unsigned line);
 /**
  * One statement of the block: @p keyword and its @p n words.
- * @return DOTS_OK, or DOTS_EVALUE (unknown keyword, bad value) or
- *         DOTS_ENOMEM with a sentence without the keyword in @p msg
+ * @return DOTS_OK; 1 if @p keyword is not one of the block's (nothing
+ *         written to @p msg); DOTS_EVALUE (bad value, given twice) or
+ *         DOTS_ENOMEM with "keyword: sentence" in @p msg
  */
 int	trig_thr_conf_stmt(struct trig_thr_conf *c, const char *keyword,
 	    char **w, unsigned n, char *msg, size_t msglen);
-/** Rules across keywords, once the block is read. */
-int	trig_thr_conf_check(const struct trig_thr_conf *c, char *msg,
+/** Defaults of what was not given, then the rules across keywords. */
+int	trig_thr_conf_finish(struct trig_thr_conf *c, char *msg,
 	    size_t msglen);
 /** Print the block normalized, every keyword, lines prefixed by @p ind. */
 void	trig_thr_conf_print(FILE *f, const char *ind,
 	    const struct trig_thr_conf *c);
-/** Free what the block holds; the struct itself is the caller's. */
+/** Free what the statements set and forget them (not the name). */
 void	trig_thr_conf_clear(struct trig_thr_conf *c);
 /** "1000000000", "1G", "8M", "100k": bits/s (powers of 1000). */
 int	trig_capacity_parse(const char *s, uint64_t *bps);

@@ -547,10 +547,26 @@ stmt(struct trig_thr_conf *c, const char *key, const char *value)
 	return trig_thr_conf_stmt(c, key, w, 1, msg, sizeof(msg));
 }
 
+/* A block as the configuration parser starts it. */
+static void
+conf_new(struct trig_thr_conf *c, const char *name)
+{
+	*c = (struct trig_thr_conf){ .name = (char *)(uintptr_t)name,
+	    .line = 7 };
+}
+
+static void
+conf_done(struct trig_thr_conf *c)
+{
+	char msg[256];
+
+	assert_int_equal(trig_thr_conf_finish(c, msg, sizeof(msg)), DOTS_OK);
+}
+
 static void
 conf_wan0(struct trig_thr_conf *c)
 {
-	assert_int_equal(trig_thr_conf_init(c, "wan0", 7), DOTS_OK);
+	conf_new(c, "wan0");
 	assert_int_equal(stmt(c, "interface", "eth0"), DOTS_OK);
 	assert_int_equal(stmt(c, "capacity", "1G"), DOTS_OK);
 	assert_int_equal(stmt(c, "prefix", "203.0.113.0/24"), DOTS_OK);
@@ -566,17 +582,18 @@ test_conf_block(void **state)
 
 	(void)state;
 	conf_wan0(&c);
-	assert_int_equal(c.capacity_bps, 1000000000);
-	assert_int_equal(c.start_pct, 50);
-	assert_int_equal(c.stop_pct, 20);
-	assert_int_equal(c.rise, 3);
-	assert_int_equal(c.hold, 60);
-	assert_int_equal(c.lifetime, 3600);
 	assert_int_equal(stmt(&c, "port", "80"), DOTS_OK);
 	assert_int_equal(stmt(&c, "port", "1000-2000"), DOTS_OK);
 	assert_int_equal(stmt(&c, "protocol", "6"), DOTS_OK);
 	assert_int_equal(stmt(&c, "hold", "0"), DOTS_OK);
-	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)), DOTS_OK);
+	assert_int_equal(trig_thr_conf_finish(&c, msg, sizeof(msg)),
+	    DOTS_OK);
+	assert_int_equal(c.capacity_bps, 1000000000);
+	assert_int_equal(c.start_pct, 50);
+	assert_int_equal(c.stop_pct, 20);
+	assert_int_equal(c.rise, 3);
+	assert_int_equal(c.hold, 0);
+	assert_int_equal(c.lifetime, 3600);
 
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
@@ -607,7 +624,7 @@ test_conf_refused(void **state)
 	(void)state;
 	conf_wan0(&c);
 	assert_int_equal(stmt(&c, "interface", "eth1"), DOTS_EVALUE);
-	assert_int_equal(stmt(&c, "colour", "red"), DOTS_EVALUE);
+	assert_int_equal(stmt(&c, "colour", "red"), 1);
 	assert_int_equal(stmt(&c, "start-percent", "101"), DOTS_EVALUE);
 	assert_int_equal(stmt(&c, "stop-percent", "-1"), DOTS_EVALUE);
 	assert_int_equal(stmt(&c, "rise", "0"), DOTS_EVALUE);
@@ -618,22 +635,22 @@ test_conf_refused(void **state)
 	assert_int_equal(stmt(&c, "prefix", "203.0.113.0/24"), DOTS_EVALUE);
 	/* stop at or above start */
 	assert_int_equal(stmt(&c, "stop-percent", "50"), DOTS_OK);
-	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	assert_int_equal(trig_thr_conf_finish(&c, msg, sizeof(msg)),
 	    DOTS_EVALUE);
 	assert_non_null(strstr(msg, "stop-percent"));
 	trig_thr_conf_clear(&c);
 
-	assert_int_equal(trig_thr_conf_init(&c, "x", 1), DOTS_OK);
+	conf_new(&c, "x");
 	assert_int_equal(stmt(&c, "interface", "../etc"), DOTS_EVALUE);
 	assert_int_equal(stmt(&c, "interface", "a/b"), DOTS_EVALUE);
 	assert_int_equal(stmt(&c, "interface", "sixteen-chars-xx"),
 	    DOTS_EVALUE);
 	assert_int_equal(stmt(&c, "prefix", "203.0.113.0/33"), DOTS_EVALUE);
-	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	assert_int_equal(trig_thr_conf_finish(&c, msg, sizeof(msg)),
 	    DOTS_EVALUE);
 	assert_non_null(strstr(msg, "interface"));
 	assert_int_equal(stmt(&c, "interface", "eth0.100"), DOTS_OK);
-	assert_int_equal(trig_thr_conf_check(&c, msg, sizeof(msg)),
+	assert_int_equal(trig_thr_conf_finish(&c, msg, sizeof(msg)),
 	    DOTS_EVALUE);
 	assert_non_null(strstr(msg, "prefix"));
 	trig_thr_conf_clear(&c);
@@ -841,7 +858,7 @@ test_tick_start_stop(void **state)
 	uint64_t now = 1000, bytes = 5000;
 	json_t *scope;
 
-	assert_int_equal(trig_thr_conf_init(&c, "wan9", 1), DOTS_OK);
+	conf_new(&c, "wan9");
 	assert_int_equal(stmt(&c, "interface", "wan9"), DOTS_OK);
 	assert_int_equal(stmt(&c, "capacity", "8M"), DOTS_OK);
 	assert_int_equal(stmt(&c, "prefix", "198.51.100.0/24"), DOTS_OK);
@@ -849,6 +866,7 @@ test_tick_start_stop(void **state)
 	assert_int_equal(stmt(&c, "protocol", "17"), DOTS_OK);
 	assert_int_equal(stmt(&c, "hold", "5"), DOTS_OK);
 	assert_int_equal(stmt(&c, "lifetime", "600"), DOTS_OK);
+	conf_done(&c);
 	fake_iface(fs, 42, -1);
 	fake_counters(fs, bytes, 5);
 	assert_non_null(t = trig_thr_new(&c, fs->dir));
@@ -906,10 +924,12 @@ test_tick_recreated(void **state)
 	struct recorder r = { .n = 0 };
 	uint64_t now = 1000, bytes = 1000;
 
-	conf_wan0(&c);
+	conf_new(&c, "wan9");
+	assert_int_equal(stmt(&c, "interface", "wan9"), DOTS_OK);
+	assert_int_equal(stmt(&c, "capacity", "1G"), DOTS_OK);
+	assert_int_equal(stmt(&c, "prefix", "203.0.113.0/24"), DOTS_OK);
 	assert_int_equal(stmt(&c, "rise", "1"), DOTS_OK);
-	free(c.interface);
-	c.interface = strdup("wan9");
+	conf_done(&c);
 	fake_iface(fs, 7, 1000);
 	fake_counters(fs, bytes, 1);
 	assert_non_null(t = trig_thr_new(&c, fs->dir));
@@ -932,10 +952,11 @@ test_tick_link_speed(void **state)
 	struct recorder r = { .n = 0, .answer = -1 };
 	uint64_t now = 1000, bytes = 1000;
 
-	assert_int_equal(trig_thr_conf_init(&c, "wan9", 1), DOTS_OK);
+	conf_new(&c, "wan9");
 	assert_int_equal(stmt(&c, "interface", "wan9"), DOTS_OK);
 	assert_int_equal(stmt(&c, "prefix", "2001:db8::/32"), DOTS_OK);
 	assert_int_equal(stmt(&c, "rise", "2"), DOTS_OK);
+	conf_done(&c);
 	fake_iface(fs, 3, -1);
 	fake_counters(fs, bytes, 1);
 	assert_non_null(t = trig_thr_new(&c, fs->dir));
