@@ -28,6 +28,7 @@ PACKAGES=(
 	python3			# test and demo helpers
 	openssl			# scripts/dots-certs.sh (demo certificates)
 	xxd			# hex dumps of CBOR vectors
+	gobgpd			# BGP speaker of the flowspec and rtbh mitigators, and the forwarding node of their integration tests
 )
 
 missing=()
