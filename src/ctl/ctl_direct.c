@@ -100,7 +100,7 @@ set_error(struct direct *d, const char *code, const char *msg,
 static void
 set_failure(struct direct *d, const struct dots_reply *rep, const char *what)
 {
-	char msg[CTL_ERR_MAX];
+	char msg[CTL_ERR_MAX + sizeof(d->host) + DOTS_CLIENT_DIAG_MAX];
 
 	if (rep->error != 0 && rep->code == 0) {
 		snprintf(msg, sizeof(msg), "%s: no answer from %s: %s%s%s",
