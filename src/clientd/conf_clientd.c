@@ -1,0 +1,234 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The schema of the dotscd configuration: every keyword, its type,
+ * bounds, default and help, for the shared parser of src/common/conf.c
+ * (the same lexer, value types, normalized printer and command-line
+ * overrides as dotsd).  A server block needs either a certificate and
+ * its key, or a PSK identity and key; that rule is cconf_block_check().
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <dots/error.h>
+
+#include "conf_clientd.h"
+#include "conf_int.h"
+
+static const char *const transport_labels[] = {
+	[CCONF_TRANSPORT_DTLS] = "dtls",
+	[CCONF_TRANSPORT_TLS] = "tls",
+	NULL
+};
+
+#define TOP(f)	.scope = CONF_SC_TOP, .off = offsetof(struct cconf, f)
+#define SRV(f)	.scope = CONF_SC_SERVER, \
+		.off = offsetof(struct cconf_server, f)
+
+static const struct conf_key cconf_keys[] = {
+	{ .name = "database", TOP(database), .type = CONF_T_PATH,
+	  .def = "/var/lib/opendots/dotscd.db",
+	  .help = "SQLite database of mids and mitigations (kept across "
+	  "restarts)" },
+	{ .name = "control-socket", TOP(control_socket),
+	  .type = CONF_T_PATH, .def = "/run/opendots/dotscd.sock",
+	  .help = "Unix socket of the control protocol "
+	  "(docs/control-protocol.md)" },
+	{ .name = "log-level", TOP(log_level), .type = CONF_T_ENUM,
+	  .flags = CONF_F_RELOAD, .labels = log_level_names, .def = "info",
+	  .help = "least severe level logged" },
+	{ .name = "syslog", TOP(syslog), .type = CONF_T_BOOL, .def = "yes",
+	  .help = "log to syslog when not in the foreground" },
+	{ .name = "on-signal-loss", TOP(on_signal_loss), .type = CONF_T_PATH,
+	  .help = "command run by /bin/sh -c when the sessions to every "
+	  "server are lost while a mitigation is active or pending" },
+	{ .name = "on-signal-recovery", TOP(on_signal_recovery),
+	  .type = CONF_T_PATH,
+	  .help = "command run when a session is back after a signal loss" },
+	{ .name = "reconnect-min", TOP(reconnect_min), .type = CONF_T_UINT,
+	  .min = 1, .max = 3600, .def = "1",
+	  .help = "seconds before the first new attempt after a session "
+	  "is lost; doubled after each failure" },
+	{ .name = "reconnect-max", TOP(reconnect_max), .type = CONF_T_UINT,
+	  .min = 1, .max = 3600, .def = "60",
+	  .help = "most seconds between attempts (RFC 9132 section 4.7)" },
+	{ .name = "retry-interval", TOP(retry_interval), .type = CONF_T_UINT,
+	  .min = 1, .max = 3600, .def = "2",
+	  .help = "seconds before an unanswered request is sent again" },
+	{ .name = "max-pending", TOP(max_pending), .type = CONF_T_UINT,
+	  .min = 1, .max = 100000, .def = "1024",
+	  .help = "most mitigations kept (pending ones included)" },
+	{ .name = "server", TOP(server), .type = CONF_T_BLOCK,
+	  .off_n = offsetof(struct cconf, n_server),
+	  .flags = CONF_F_REPEAT | CONF_F_REQUIRED,
+	  .block = CONF_SC_SERVER, .elem_size = sizeof(struct cconf_server),
+	  .off_name = offsetof(struct cconf_server, name),
+	  .off_line = offsetof(struct cconf_server, line),
+	  .help = "a DOTS server, \"NAME\" { address ...; ... }; the first "
+	  "is preferred" },
+
+	/* server "NAME" { ... } */
+	{ .name = "address", SRV(address), .type = CONF_T_PATH,
+	  .flags = CONF_F_REQUIRED,
+	  .help = "name or address of the server" },
+	{ .name = "port", SRV(port), .type = CONF_T_UINT, .min = 1,
+	  .max = 65535, .def = "4646", .help = "its port" },
+	{ .name = "transport", SRV(transport), .type = CONF_T_ENUM,
+	  .labels = transport_labels, .def = "dtls",
+	  .help = "CoAP over DTLS or over TLS" },
+	{ .name = "server-name", SRV(server_name), .type = CONF_T_PATH,
+	  .help = "the name its certificate must carry (default: address)" },
+	{ .name = "ca-file", SRV(ca_file), .type = CONF_T_PATH,
+	  .help = "CA certificates (PEM) the server's must chain to" },
+	{ .name = "cert-file", SRV(cert_file), .type = CONF_T_PATH,
+	  .help = "our certificate (PEM)" },
+	{ .name = "key-file", SRV(key_file), .type = CONF_T_PATH,
+	  .help = "its private key (PEM)" },
+	{ .name = "psk-identity", SRV(psk_identity), .type = CONF_T_PSK_ID,
+	  .min = 1, .max = CONF_PSK_ID_MAX,
+	  .help = "PSK identity, instead of certificates" },
+	{ .name = "psk-key", SRV(psk_key), .type = CONF_T_PSK_KEY,
+	  .min = 16, .max = 64,
+	  .help = "the PSK, \"text\" or hex:HEX, 16 to 64 bytes" },
+	{ .name = "heartbeat-interval", SRV(heartbeat_interval),
+	  .type = CONF_T_UINT, .min = 0, .max = 65535, .def = "0",
+	  .help = "seconds between heartbeats to ask for, within the "
+	  "server's range; 0: the server's" },
+	{ .name = "missing-hb-allowed", SRV(missing_hb_allowed),
+	  .type = CONF_T_UINT, .min = 0, .max = 65535, .def = "0",
+	  .help = "heartbeats missed before the session is down, to ask "
+	  "for; 0: the server's" },
+	{ .name = "timeout", SRV(timeout), .type = CONF_T_UINT, .min = 1,
+	  .max = 300, .def = "10",
+	  .help = "seconds to wait for an answer to a request" },
+};
+
+/* Certificates or a PSK, each complete. */
+static int
+cconf_block_check(void *top, enum conf_scope scope, void *obj,
+    const unsigned *seen, unsigned *line, char *msg, size_t msglen)
+{
+	struct cconf_server *s = obj;
+
+	(void)top;
+	(void)scope;
+	(void)seen;
+	*line = s->line;
+	if ((s->psk_identity == NULL) != (s->psk_key.len == 0)) {
+		snprintf(msg, msglen, "server \"%s\": psk-identity and "
+		    "psk-key go together", s->name);
+		return DOTS_EVALUE;
+	}
+	if ((s->cert_file == NULL) != (s->key_file == NULL)) {
+		snprintf(msg, msglen, "server \"%s\": cert-file and key-file "
+		    "go together", s->name);
+		return DOTS_EVALUE;
+	}
+	if (s->cert_file == NULL && s->psk_identity == NULL) {
+		snprintf(msg, msglen, "server \"%s\": needs cert-file and "
+		    "key-file, or psk-identity and psk-key", s->name);
+		return DOTS_EVALUE;
+	}
+	if (s->cert_file != NULL && s->ca_file == NULL) {
+		snprintf(msg, msglen, "server \"%s\": ca-file is required "
+		    "with certificates", s->name);
+		return DOTS_EVALUE;
+	}
+	return DOTS_OK;
+}
+
+static int
+cconf_file_check(void *top, unsigned *line, char *msg, size_t msglen)
+{
+	struct cconf *c = top;
+
+	*line = 0;
+	if (c->reconnect_min > c->reconnect_max) {
+		snprintf(msg, msglen, "reconnect-min is above reconnect-max");
+		return DOTS_EVALUE;
+	}
+	return DOTS_OK;
+}
+
+static const char *const cconf_scope_names[CONF_SC_COUNT] = {
+	[CONF_SC_SERVER] = "server",
+};
+
+static const char *const cconf_scope_titles[CONF_SC_COUNT] = {
+	[CONF_SC_TOP] = "top level",
+	[CONF_SC_SERVER] = "in server \"NAME\" { ... }",
+};
+
+static const struct conf_schema cconf_schema = {
+	.prog = "dotscd",
+	.keys = cconf_keys,
+	.nkeys = sizeof(cconf_keys) / sizeof(cconf_keys[0]),
+	.size = sizeof(struct cconf),
+	.off_path = offsetof(struct cconf, path),
+	.off_cli_set = offsetof(struct cconf, cli_set),
+	.scope_names = cconf_scope_names,
+	.scope_titles = cconf_scope_titles,
+	.block_check = cconf_block_check,
+	.file_check = cconf_file_check,
+};
+
+_Static_assert(sizeof(enum cconf_transport) == sizeof(int),
+    "CONF_T_ENUM stores an int");
+
+int
+cconf_parse_file(const char *path, struct cconf **out, char *err,
+    size_t errlen)
+{
+	void *c;
+	int ret;
+
+	ret = conf_schema_parse_file(&cconf_schema, path, &c, err, errlen);
+	if (ret == DOTS_OK)
+		*out = c;
+	return ret;
+}
+
+int
+cconf_parse_buf(const char *buf, size_t len, const char *name,
+    struct cconf **out, char *err, size_t errlen)
+{
+	void *c;
+	int ret;
+
+	ret = conf_schema_parse_buf(&cconf_schema, buf, len, name, &c, err,
+	    errlen);
+	if (ret == DOTS_OK)
+		*out = c;
+	return ret;
+}
+
+void
+cconf_free(struct cconf *c)
+{
+	conf_schema_free(&cconf_schema, c);
+}
+
+int
+cconf_set(struct cconf *c, const char *key, const char *value, char *err,
+    size_t errlen)
+{
+	return conf_schema_set(&cconf_schema, c, key, value, err, errlen);
+}
+
+void
+cconf_print(FILE *f, const struct cconf *c)
+{
+	conf_schema_print(&cconf_schema, f, c, 0);
+}
+
+const struct cconf_server *
+cconf_server_by_name(const struct cconf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_server; i++)
+		if (strcmp(c->server[i].name, name) == 0)
+			return &c->server[i];
+	return NULL;
+}
