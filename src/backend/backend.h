@@ -83,6 +83,8 @@ struct backend {
 	unsigned		 capacity;	/* max active mitigations, 0: none */
 	unsigned		 active;
 	void			*priv;		/* backend's own state */
+	/* why apply() last returned an error, for the client; "" if unsaid */
+	char			 refusal[160];
 };
 
 /* backend.c */
@@ -111,5 +113,7 @@ char			*be_mitigation_json(const struct be_mitigation *m);
 
 extern const struct be_ops be_log_ops;
 extern const struct be_ops be_exec_ops;
+extern const struct be_ops be_flowspec_ops;	/* flowspec/ */
+extern const struct be_ops be_rtbh_ops;		/* rtbh/ */
 
 #endif /* DOTS_BACKEND_H */

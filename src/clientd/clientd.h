@@ -126,6 +126,7 @@ struct dotscd {
 	size_t			 nmits;
 	struct waiter		*waiters;
 	struct tick		*ticks;
+	struct trig_set		*thr;		/* threshold triggers */
 	struct ctl_conn		*conns;
 	int			 listen_fd;
 	bool			 lost;		/* signal loss declared */

@@ -67,6 +67,14 @@ static const struct conf_key cconf_keys[] = {
 	  .off_line = offsetof(struct cconf_server, line),
 	  .help = "a DOTS server, \"NAME\" { address ...; ... }; the first "
 	  "is preferred" },
+	{ .name = "threshold", TOP(threshold), .type = CONF_T_BLOCK,
+	  .off_n = offsetof(struct cconf, n_threshold),
+	  .flags = CONF_F_REPEAT, .block = CONF_SC_THRESHOLD,
+	  .elem_size = sizeof(struct trig_thr_conf),
+	  .off_name = offsetof(struct trig_thr_conf, name),
+	  .off_line = offsetof(struct trig_thr_conf, line),
+	  .help = "a traffic-threshold trigger, \"NAME\" { interface ...; "
+	  "prefix ...; ... } (docs/triggers.md)" },
 
 	/* server "NAME" { ... } */
 	{ .name = "address", SRV(address), .type = CONF_T_PATH,
@@ -112,8 +120,11 @@ cconf_block_check(void *top, enum conf_scope scope, void *obj,
 	struct cconf_server *s = obj;
 
 	(void)top;
-	(void)scope;
 	(void)seen;
+	if (scope == CONF_SC_THRESHOLD) {
+		*line = ((struct trig_thr_conf *)obj)->line;
+		return trig_thr_conf_finish(obj, msg, msglen);
+	}
 	*line = s->line;
 	if ((s->psk_identity == NULL) != (s->psk_key.len == 0)) {
 		snprintf(msg, msglen, "server \"%s\": psk-identity and "
@@ -138,6 +149,30 @@ cconf_block_check(void *top, enum conf_scope scope, void *obj,
 	return DOTS_OK;
 }
 
+/* The threshold block's keywords are trigger_threshold.c's. */
+static int
+cconf_unknown(enum conf_scope scope, void *obj, const char *keyword,
+    char **w, unsigned n, char *msg, size_t msglen)
+{
+	if (scope != CONF_SC_THRESHOLD)
+		return 1;
+	return trig_thr_conf_stmt(obj, keyword, w, n, msg, msglen);
+}
+
+static void
+cconf_block_clear(enum conf_scope scope, void *obj)
+{
+	if (scope == CONF_SC_THRESHOLD)
+		trig_thr_conf_clear(obj);
+}
+
+static void
+cconf_block_print(FILE *f, enum conf_scope scope, const void *obj)
+{
+	if (scope == CONF_SC_THRESHOLD)
+		trig_thr_conf_print(f, "\t", obj);
+}
+
 static int
 cconf_file_check(void *top, unsigned *line, char *msg, size_t msglen)
 {
@@ -153,11 +188,14 @@ cconf_file_check(void *top, unsigned *line, char *msg, size_t msglen)
 
 static const char *const cconf_scope_names[CONF_SC_COUNT] = {
 	[CONF_SC_SERVER] = "server",
+	[CONF_SC_THRESHOLD] = "threshold",
 };
 
 static const char *const cconf_scope_titles[CONF_SC_COUNT] = {
 	[CONF_SC_TOP] = "top level",
 	[CONF_SC_SERVER] = "in server \"NAME\" { ... }",
+	[CONF_SC_THRESHOLD] = "in threshold \"NAME\" { ... } "
+	    "(docs/triggers.md)",
 };
 
 static const struct conf_schema cconf_schema = {
@@ -169,8 +207,11 @@ static const struct conf_schema cconf_schema = {
 	.off_cli_set = offsetof(struct cconf, cli_set),
 	.scope_names = cconf_scope_names,
 	.scope_titles = cconf_scope_titles,
+	.unknown = cconf_unknown,
 	.block_check = cconf_block_check,
 	.file_check = cconf_file_check,
+	.block_clear = cconf_block_clear,
+	.block_print = cconf_block_print,
 };
 
 _Static_assert(sizeof(enum cconf_transport) == sizeof(int),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "trigger_threshold.h"
 
 enum cconf_transport {
 	CCONF_TRANSPORT_DTLS,
@@ -53,6 +54,8 @@ struct cconf {
 	uint32_t		 retry_interval; /* s, undelivered requests */
 	struct cconf_server	*server;
 	size_t			 n_server;
+	struct trig_thr_conf	*threshold;	/* docs/triggers.md */
+	size_t			 n_threshold;
 	uint64_t		 cli_set;	/* private to conf.c */
 };
 

@@ -138,6 +138,7 @@ dotscd_free(struct dotscd *d)
 		free(m->target);
 		free(m);
 	}
+	trig_set_free(d->thr);
 	dotscd_tick_free_all(d);
 	store_close(d->store);
 	cconf_free(d->conf);
@@ -221,6 +222,10 @@ main(int argc, char **argv)
 		fatalx("store: cannot load the mitigations");
 	if (ctl_listen(&d, err, sizeof(err)) != 0)
 		fatalx("control socket: %s", err);
+	d.thr = trig_set_new(&d, d.conf->threshold, d.conf->n_threshold,
+	    NULL, NULL);
+	if (d.thr == NULL)
+		fatalx("threshold triggers: out of memory");
 	if (!fg && daemon(0, 0) == -1)
 		fatal("daemon");
 	log_info("dotscd started: %zu servers, control socket %s", d.nsrv,

@@ -80,7 +80,9 @@ struct conf_session {
 
 enum conf_mit_type {
 	CONF_MIT_LOG,
-	CONF_MIT_EXEC
+	CONF_MIT_EXEC,
+	CONF_MIT_FLOWSPEC,
+	CONF_MIT_RTBH
 };
 
 /* "log", "exec", then NULL; indexed by enum conf_mit_type.  These are

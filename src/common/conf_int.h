@@ -24,6 +24,7 @@ enum conf_scope {
 	CONF_SC_MITIGATOR,
 	CONF_SC_CLIENT,
 	CONF_SC_SERVER,		/* dotscd: server "NAME" { ... } */
+	CONF_SC_THRESHOLD,	/* dotscd: threshold "NAME" { ... } */
 	CONF_SC_COUNT
 };
 

@@ -32,6 +32,8 @@
 const char *const conf_mitigator_types[] = {
 	[CONF_MIT_LOG] = "log",
 	[CONF_MIT_EXEC] = "exec",
+	[CONF_MIT_FLOWSPEC] = "flowspec",
+	[CONF_MIT_RTBH] = "rtbh",
 	NULL
 };
 

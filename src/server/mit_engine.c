@@ -470,6 +470,7 @@ apply(struct mitigation *m)
 
 	if (be == NULL)
 		return -ENOENT;
+	be->refusal[0] = '\0';
 	if (be->capacity != 0 && be->active >= be->capacity)
 		return -ENOSPC;
 	ret = be->ops->apply(be, &bm);
@@ -1044,8 +1045,15 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 			break;
 		}
 	if (m->status != DOTS_STATUS_SIGNAL_LOSS && (ret = apply(m)) != 0) {
-		result(res, 503, ret == -ENOSPC ? "the mitigator is at "
-		    "capacity" : "the mitigator refused the request");
+		/* a scope the mitigator cannot or may not enforce: say why */
+		if ((ret == -EINVAL || ret == -EPERM || ret == -ENOSPC) &&
+		    m->client->backend != NULL &&
+		    m->client->backend->refusal[0] != '\0')
+			result(res, ret == -ENOSPC ? 503 : 400,
+			    m->client->backend->refusal);
+		else
+			result(res, 503, ret == -ENOSPC ? "the mitigator is at "
+			    "capacity" : "the mitigator refused the request");
 		res->max_age = 60;
 		unlink_mitigation(e, m);
 		e->next_id--;

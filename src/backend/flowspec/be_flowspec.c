@@ -1,0 +1,225 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The "flowspec" mitigator: each mitigation becomes BGP flow
+ * specification rules (RFC 8955, RFC 8956) announced by a GoBGP speaker
+ * to the routers that filter.  apply() translates the scope (fs_rule.c),
+ * checks the mitigator's safety limits (fs_policy.c) and hands the rules'
+ * text (fs_text.c) to the speaker driver (fs_speaker.c), which announces,
+ * withdraws and reconciles them.  A scope that cannot be expressed, or
+ * that the limits forbid, is refused at once with the reason in
+ * be->refusal, which the server passes on to the client.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backend.h"
+#include "../be_util.h"
+#include "fs_rule.h"
+#include "fs_speaker.h"
+
+#define FS_TEXT_MAX	2048
+
+struct be_flowspec {
+	struct fs_policy	 pol;
+	struct fs_action	 action;
+	struct speaker		*sp;
+};
+
+static int
+fs_action_setting(struct fs_action *a, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	unsigned long long v;
+	int ret;
+
+	if (strcmp(key, "action") == 0) {
+		if (strcmp(value, "discard") == 0)
+			a->kind = FS_ACT_DISCARD;
+		else if (strcmp(value, "rate-limit") == 0)
+			a->kind = FS_ACT_RATE;
+		else if (strcmp(value, "accept") == 0)
+			a->kind = FS_ACT_ACCEPT;
+		else {
+			be_errf(err, errlen, "setting \"action\" is discard, "
+			    "rate-limit or accept, not \"%s\"", value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strcmp(key, "rate-limit") == 0) {
+		ret = be_setting_uint(key, value, UINT32_MAX, &v, err,
+		    errlen);
+		a->rate = ret == 0 ? (uint32_t)v : a->rate;
+		return ret;
+	}
+	return 1;
+}
+
+static int
+fs_settings(struct backend *be, struct be_flowspec *f, struct sp_conf *sc,
+    const struct be_setting *s, size_t n, char *err, size_t errlen)
+{
+	unsigned long long v;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(s[i].key, "capacity") == 0) {
+			ret = be_setting_uint(s[i].key, s[i].value,
+			    UINT32_MAX, &v, err, errlen);
+			be->capacity = ret == 0 ? (unsigned)v : 0;
+		} else if ((ret = sp_setting(sc, s[i].key, s[i].value, err,
+		    errlen)) == 1 && (ret = fs_policy_setting(&f->pol,
+		    s[i].key, s[i].value, err, errlen)) == 1 &&
+		    (ret = fs_action_setting(&f->action, s[i].key,
+		    s[i].value, err, errlen)) == 1) {
+			be_errf(err, errlen, "unknown setting \"%s\" (see "
+			    "docs/mitigators.md, flowspec)", s[i].key);
+			ret = -EINVAL;
+		}
+		if (ret != 0)
+			return ret;
+	}
+	if (f->action.kind == FS_ACT_RATE && f->action.rate == 0) {
+		be_errf(err, errlen, "action rate-limit needs a \"rate-limit\" "
+		    "in bytes per second above 0 (0 is action discard)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+fs_init(struct backend *be, const struct be_setting *settings,
+    size_t nsettings, char *err, size_t errlen)
+{
+	struct be_flowspec *f = calloc(1, sizeof(*f));
+	struct sp_conf sc;
+	int ret;
+
+	if (f == NULL)
+		return -ENOMEM;
+	sp_conf_init(&sc, true);
+	/* safe defaults: no wider than a /24 or a /48, a bounded table */
+	f->pol.min_len4 = 24;
+	f->pol.min_len6 = 48;
+	f->pol.max_rules = 1000;
+	f->pol.max_rules_client = 100;
+	f->action.kind = FS_ACT_DISCARD;
+	ret = fs_settings(be, f, &sc, settings, nsettings, err, errlen);
+	if (ret == 0 && (f->sp = sp_new(&sc, be)) == NULL)
+		ret = -ENOMEM;
+	if (ret != 0) {
+		fs_policy_clear(&f->pol);
+		free(f);
+		return ret;
+	}
+	be->priv = f;
+	return 0;
+}
+
+static void
+fs_refuse(struct backend *be, const char *why)
+{
+	snprintf(be->refusal, sizeof(be->refusal), "%s", why);
+}
+
+/* The rules' text, as routes for the speaker.  **new** strings in @p t. */
+static int
+fs_routes(const struct be_flowspec *f, const struct fs_rules *rs,
+    struct sp_route *r, char **t, char *act)
+{
+	size_t i;
+	int ret;
+
+	if ((ret = fs_action_text(&f->action, act, 64)) != 0)
+		return ret;
+	for (i = 0; i < rs->n; i++) {
+		if ((t[i] = malloc(FS_TEXT_MAX)) == NULL)
+			return -ENOMEM;
+		if ((ret = fs_rule_text(&rs->v[i], t[i], FS_TEXT_MAX)) != 0)
+			return ret;
+		r[i].family = fs_family_name(rs->v[i].family);
+		r[i].nlri = t[i];
+		r[i].attrs = act;
+	}
+	return 0;
+}
+
+static int
+fs_apply(struct backend *be, const struct be_mitigation *m)
+{
+	struct be_flowspec *f = be->priv;
+	struct fs_rules rs = { 0 };
+	struct sp_route *r = NULL;
+	char why[160], act[64], **t = NULL;
+	size_t i;
+	int ret;
+
+	be->refusal[0] = '\0';
+	ret = fs_translate(m->scope, &rs, why, sizeof(why));
+	if (ret == 0)
+		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
+		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
+	if (ret != 0) {
+		if (ret != -ENOMEM)
+			fs_refuse(be, why);
+		goto out;
+	}
+	r = calloc(rs.n, sizeof(*r));
+	t = calloc(rs.n, sizeof(*t));
+	if (r == NULL || t == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = fs_routes(f, &rs, r, t, act)) == 0)
+		ret = sp_set(f->sp, m->id, m->client, r, rs.n);
+out:
+	for (i = 0; t != NULL && i < rs.n; i++)
+		free(t[i]);
+	free(t);
+	free(r);
+	fs_rules_clear(&rs);
+	return ret;
+}
+
+static int
+fs_withdraw(struct backend *be, uint64_t id)
+{
+	struct be_flowspec *f = be->priv;
+
+	return sp_remove(f->sp, id);
+}
+
+static void
+fs_poll(struct backend *be)
+{
+	struct be_flowspec *f = be->priv;
+
+	sp_poll(f->sp);
+}
+
+static void
+fs_free(struct backend *be)
+{
+	struct be_flowspec *f = be->priv;
+
+	if (f == NULL)
+		return;
+	sp_free(f->sp);
+	fs_policy_clear(&f->pol);
+	free(f);
+	be->priv = NULL;
+}
+
+const struct be_ops be_flowspec_ops = {
+	.name = "flowspec",
+	.init = fs_init,
+	.apply = fs_apply,
+	.withdraw = fs_withdraw,
+	.poll = fs_poll,
+	.free = fs_free,
+};
