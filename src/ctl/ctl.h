@@ -33,7 +33,7 @@
 #define CTL_EXIT_OK		0	/* done */
 #define CTL_EXIT_FAILED		1	/* refused, or the operation failed */
 #define CTL_EXIT_USAGE		2	/* bad usage; nothing was sent */
-#define CTL_EXIT_UNREACHABLE	3	/* the daemon (or server) is not there */
+#define CTL_EXIT_UNREACHABLE	3	/* no daemon (or server) answers */
 #define CTL_EXIT_PENDING	4	/* accepted, not delivered yet */
 
 #define CTL_SOCKET_DEFAULT	"/run/opendots/dotscd.sock"

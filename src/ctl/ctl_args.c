@@ -372,6 +372,25 @@ check_combos(const struct ctl_req *req, char *err, size_t errlen)
 	return 0;
 }
 
+/* A word that is not an option: the command, or an argument of it. */
+static int
+add_word(struct ctl_req *req, const char **pos, size_t *npos,
+    const char *arg, char *err, size_t errlen)
+{
+	if (req->cmd == CTL_CMD_NONE) {
+		if ((req->cmd = cmd_lookup(arg)) == CTL_CMD_NONE)
+			return argerr(err, errlen, "unknown command '%s'; "
+			    "commands: mitigate, withdraw, cancel, efficacy, "
+			    "status, session, servers", arg);
+		return 0;
+	}
+	if (*npos == MAX_POS)
+		return argerr(err, errlen, "%s: too many arguments (at most "
+		    "%d)", ctl_cmd_name(req->cmd), MAX_POS);
+	pos[(*npos)++] = arg;
+	return 0;
+}
+
 int
 ctl_args_parse(int argc, char *const argv[], struct ctl_req *req, char *err,
     size_t errlen)
@@ -386,19 +405,8 @@ ctl_args_parse(int argc, char *const argv[], struct ctl_req *req, char *err,
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		if (dashdash || arg[0] != '-' || arg[1] == '\0') {
-			if (req->cmd == CTL_CMD_NONE) {
-				if ((req->cmd = cmd_lookup(arg)) == CTL_CMD_NONE)
-					return argerr(err, errlen, "unknown "
-					    "command '%s'; commands: mitigate, "
-					    "withdraw, cancel, efficacy, status, "
-					    "session, servers", arg);
-				continue;
-			}
-			if (npos == MAX_POS)
-				return argerr(err, errlen, "%s: too many "
-				    "arguments (at most %d)",
-				    ctl_cmd_name(req->cmd), MAX_POS);
-			pos[npos++] = arg;
+			if (add_word(req, pos, &npos, arg, err, errlen) != 0)
+				return -1;
 			continue;
 		}
 		if (strcmp(arg, "--") == 0) {

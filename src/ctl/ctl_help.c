@@ -13,11 +13,11 @@ static const struct {
 	const char	*help;
 } cmds[] = {
 	[CTL_CMD_MITIGATE] = {
-	    "mitigate TARGET... [--port P,..] [--protocol P,..] [--fqdn NAME]\n"
-	    "         [--uri URI] [--alias NAME] [--lifetime SECONDS|indefinite]\n"
-	    "         [--source-prefix P] [--source-port P,..] [--acl NAME]\n"
-	    "         [--preconfigured] [--server NAME] [--mid N] [--wait S]\n"
-	    "         [--origin TEXT]",
+	    "mitigate TARGET... [--port P,..] [--protocol P,..]\n"
+	    "         [--fqdn NAME] [--uri URI] [--alias NAME]\n"
+	    "         [--lifetime SECONDS|indefinite] [--source-prefix P]\n"
+	    "         [--source-port P,..] [--acl NAME] [--preconfigured]\n"
+	    "         [--server NAME] [--mid N] [--wait S] [--origin TEXT]",
 	    "Request a mitigation of TARGET (an IPv4/IPv6 prefix or address;\n"
 	    "several may be given).  Ports are numbers and ranges (80,443,\n"
 	    "1000-2000), protocols names or numbers (tcp,udp,6); list options\n"

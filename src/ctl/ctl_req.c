@@ -47,7 +47,8 @@ ctl_req_json(const struct ctl_req *req, json_int_t id,
 	case CTL_CMD_MITIGATE:
 		r |= put_str(o, "origin", req->origin != NULL ? req->origin :
 		    "manual");
-		r |= scope == NULL ? -1 : put(o, "scope", ctl_scope_json(scope));
+		r |= scope == NULL ? -1 :
+		    put(o, "scope", ctl_scope_json(scope));
 		break;
 	case CTL_CMD_EFFICACY:
 		r |= put_str(o, "attack-status",

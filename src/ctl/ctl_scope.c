@@ -228,17 +228,17 @@ parse_protocols(struct dots_signal *m, const struct ctl_strlist *l,
 		for (s = l->v[i]; ; ) {
 			if (!list_ok(l->v[i]) ||
 			    next_item(&s, item, sizeof(item)) != 0 ||
-			    parse_protocol(item, &t->protocol[t->n_protocol])
-			    != 0)
-				return scope_err(err, errlen, "--protocol '%s': "
-				    "'%s' is not a protocol (tcp, udp, icmp, "
-				    "icmp6, sctp, gre, esp, ah, or a number "
-				    "0-255)", l->v[i], item);
+			    parse_protocol(item, &t->protocol[t->n_protocol]))
+				goto bad;
 			t->n_protocol++;
 			if (*s == '\0')
 				break;
 		}
 	return 0;
+bad:
+	return scope_err(err, errlen, "--protocol '%s': '%s' is not a "
+	    "protocol (tcp, udp, icmp, icmp6, sctp, gre, esp, ah, or a "
+	    "number 0-255)", l->v[i], item);
 }
 
 static int

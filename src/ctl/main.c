@@ -22,8 +22,9 @@ main(int argc, char *argv[])
 	int ret;
 
 	if (ctl_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dotsctl: %s\n(dotsctl %s%s--help tells more)\n",
-		    err, req.cmd != CTL_CMD_NONE ? ctl_cmd_name(req.cmd) : "",
+		fprintf(stderr, "dotsctl: %s\n"
+		    "(dotsctl %s%s--help tells more)\n", err,
+		    req.cmd != CTL_CMD_NONE ? ctl_cmd_name(req.cmd) : "",
 		    req.cmd != CTL_CMD_NONE ? " " : "");
 		return CTL_EXIT_USAGE;
 	}
