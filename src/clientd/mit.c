@@ -407,6 +407,18 @@ mit_put_cb(void *arg, const struct dots_reply *r)
 	waiter_resolve_mit(d, m, WAIT_MITIGATE);
 }
 
+/*
+ * Over DTLS, mitigation requests and withdrawals go Non-confirmable and
+ * are repeated every retry-interval until answered (RFC 9132 section
+ * 4.4.1).  Confirmable ones would queue behind a lost one: CoAP allows
+ * one outstanding at a time (NSTART 1), retransmitted for up to 45 s.
+ */
+static unsigned
+non_flag(const struct srv *s)
+{
+	return s->cf->transport == CCONF_TRANSPORT_DTLS ? DOTS_REQ_NON : 0;
+}
+
 /* Send the PUT of a pending mitigation if its session is up. */
 void
 mit_send(struct mit *m)
@@ -433,6 +445,7 @@ mit_send(struct mit *m)
 	r.id = m->mid;
 	r.body = msg;
 	r.timeout_ms = retry * 1000;
+	r.flags = non_flag(m->s);
 	m->last_send = time(NULL);
 	if (dots_client_send(m->s->c, &r, mit_put_cb, m, &m->req_id) == 0) {
 		m->in_flight = true;
@@ -484,6 +497,7 @@ mit_delete_send(struct mit *m)
 	r.has_id = true;
 	r.id = m->mid;
 	r.timeout_ms = m->s->d->conf->retry_interval * 1000;
+	r.flags = non_flag(m->s);
 	m->last_send = time(NULL);
 	if (dots_client_send(m->s->c, &r, mit_delete_cb, m, &m->req_id) == 0)
 		m->in_flight = true;
