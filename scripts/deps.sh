@@ -29,6 +29,7 @@ PACKAGES=(
 	openssl			# scripts/dots-certs.sh (demo certificates)
 	xxd			# hex dumps of CBOR vectors
 	gobgpd			# BGP speaker of the flowspec and rtbh mitigators, and the forwarding node of their integration tests
+	frr			# FRR bgpd: the forwarding node of scripts/demo-offload.sh and bench/bench_flowspec.sh
 )
 
 missing=()
