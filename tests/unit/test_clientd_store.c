@@ -58,7 +58,7 @@ count_row(void *arg, const struct store_mit *m)
 static void
 test_store_persists(void **state)
 {
-	char path[] = "/tmp/test_clientd_store.XXXXXX", err[256];
+	char path[] = "/tmp/test_clientd_store.XXXXXX", err[256], side[64];
 	struct store_mit sm;
 	struct store *st;
 	uint32_t mid;
@@ -105,11 +105,10 @@ test_store_persists(void **state)
 	assert_int_equal(rows, 0);
 	store_close(st);
 	unlink(path);
-	strcat(path, "-wal");
-	unlink(path);
-	path[strlen(path) - 4] = '\0';
-	strcat(path, "-shm");
-	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
 }
 
 int
