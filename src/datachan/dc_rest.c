@@ -35,13 +35,24 @@ dc_error_body(const struct dc_error *e)
 	const char *type = e->status == 400 || e->status == 409 ||
 	    e->status == 403 || e->status >= 500 ? "application" :
 	    "protocol";
-	json_t *doc;
-	char *s;
+	char msg[DC_MSG_MAX], *s;
+	json_t *doc, *m;
+	size_t i;
 
-	/* json_pack "s" copies the strings */
-	doc = json_pack("{s:{s:[{s:s,s:s,s:s}]}}", "ietf-restconf:errors",
+	/* The message may quote the peer's bytes: if they are not UTF-8,
+	 * show them as '?' (a JSON string must be UTF-8). */
+	m = json_string(e->msg);
+	if (m == NULL) {
+		for (i = 0; e->msg[i] != '\0' && i + 1 < sizeof(msg); i++)
+			msg[i] = (unsigned char)e->msg[i] < 0x80 ?
+			    e->msg[i] : '?';
+		msg[i] = '\0';
+		m = json_string(msg);
+	}
+	/* json_pack "s" copies the strings, "o" takes m */
+	doc = json_pack("{s:{s:[{s:s,s:s,s:o*}]}}", "ietf-restconf:errors",
 	    "error", "error-type", type, "error-tag", e->tag,
-	    "error-message", e->msg);
+	    "error-message", m);
 	s = doc != NULL ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 	json_decref(doc);
 	return s;
