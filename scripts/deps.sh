@@ -27,6 +27,8 @@ PACKAGES=(
 	libpcre2-dev		# pcre2.h, included by libyang's tree_schema.h
 	python3			# test and demo helpers
 	openssl			# scripts/dots-certs.sh (demo certificates)
+	nftables		# nft: packet loss on a veth pair in the client daemon's tests
+	iproute2		# ip netns / veth for the tests that make their own network
 	xxd			# hex dumps of CBOR vectors
 	gobgpd			# BGP speaker of the flowspec and rtbh mitigators, and the forwarding node of their integration tests
 )

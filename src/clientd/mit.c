@@ -382,8 +382,9 @@ mit_put_cb(void *arg, const struct dots_reply *r)
 		return;
 	m->last_code = r->code;
 	if (r->error != 0 && r->code == 0) {
-		log_debug("server %s: mid %u: %s; kept pending",
+		log_debug("server %s: mid %u: %s; sent again",
 		    m->s->cf->name, m->mid, dots_client_strerror(r->error));
+		mit_send(m);	/* at once: under loss, attempts count */
 		return;
 	}
 	if (r->code == 201 || r->code == 204) {
