@@ -15,7 +15,9 @@
 #   have no CBOR form and are listed as SKIP.
 #
 # Then scripts/demo-dotsd.sh runs dotsd on loopback and takes one client's
-# mitigation through its life cycle with libcoap's coap-client.
+# mitigation through its life cycle with libcoap's coap-client, and
+# scripts/demo-offload.sh offloads reflection attacks through the flowspec
+# mitigator to FRR's bgpd as a forwarding node.
 #
 #   ./scripts/demo.sh
 #
@@ -141,3 +143,9 @@ echo "demo: $pass passed, $fail failed"
 echo
 echo "demo: the DOTS server"
 ./scripts/demo-dotsd.sh build
+
+echo
+echo "demo: DDoS mitigation offload, dotsd -> GoBGP -> FRR over BGP Flowspec"
+rc=0
+./scripts/demo-offload.sh build || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"

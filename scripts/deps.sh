@@ -20,6 +20,8 @@ PACKAGES=(
 	libsqlite3-dev		# dotsd: the durable store
 	libcoap3-dev		# dotsd: CoAP over (D)TLS (libcoap-3-gnutls)
 	libgnutls28-dev		# dotsd: certificates, cuid of the peer
+	libmicrohttpd-dev	# dotsd: the data channel's HTTPS server (RFC 8783 RESTCONF), GnuTLS build
+	curl			# tests/integration: the independent client of the data channel
 	libcoap3-bin		# coap-client-gnutls, for tests/integration
 	libcmocka-dev		# unit tests
 	libyang2-tools		# yanglint, checks vectors against the YANG modules
@@ -31,6 +33,7 @@ PACKAGES=(
 	iproute2		# ip netns / veth for the tests that make their own network
 	xxd			# hex dumps of CBOR vectors
 	gobgpd			# BGP speaker of the flowspec and rtbh mitigators, and the forwarding node of their integration tests
+	frr			# FRR bgpd: the forwarding node of scripts/demo-offload.sh and bench/bench_flowspec.sh
 )
 
 missing=()

@@ -39,6 +39,8 @@
 #include "log.h"
 
 #define CONF_DEFAULT_PORT	4646	/* RFC 9132, UDP and TCP */
+#define CONF_DC_DEFAULT_PORT	443	/* data channel: HTTPS (RFC 8783) */
+#define CONF_DC_MIN_LIFETIME	604800	/* s: 10080 min, RFC 8783 6.1 */
 #define CONF_NAME_MAX		63	/* client and mitigator names */
 #define CONF_ERR_MAX		256	/* enough for any message here */
 
@@ -174,6 +176,12 @@ struct conf {
 	uint32_t		 max_lifetime;	/* s, 0: no limit */
 	uint32_t		 max_sessions;
 	uint32_t		 max_handshakes;
+
+	/* the data channel (RFC 8783): off without data-channel-listen */
+	struct conf_listen	*data_channel_listen;
+	size_t			 n_data_channel_listen;
+	uint32_t		 data_channel_lifetime;	/* s */
+	char			*data_channel_yang_dir;	/* NULL: built in */
 
 	struct conf_mitigator	*mitigator;	/* >= 1; [0]: default */
 	size_t			 n_mitigator;

@@ -137,6 +137,21 @@ const struct conf_key conf_keys[] = {
 	  .type = CONF_T_UINT, .flags = CONF_F_RELOAD, .min = 1,
 	  .max = 100000, .def = "100",
 	  .help = "most (D)TLS handshakes in progress" },
+	{ .name = "data-channel-listen", TOPN(data_channel_listen),
+	  .type = CONF_T_LISTEN, .flags = CONF_F_REPEAT,
+	  .min = CONF_DC_DEFAULT_PORT,
+	  .help = "address and TCP port (default 443) of the data channel "
+	  "(RFC 8783, RESTCONF over HTTPS, same CA, certificate and "
+	  "clients); repeatable; none: no data channel" },
+	{ .name = "data-channel-lifetime", TOP(data_channel_lifetime),
+	  .type = CONF_T_UINT, .min = 1, .max = INT32_MAX,
+	  .def = "604800",
+	  .help = "seconds an alias or ACL lives unless refreshed; RFC "
+	  "8783 wants at least 604800 (one week)" },
+	{ .name = "data-channel-yang-dir", TOP(data_channel_yang_dir),
+	  .type = CONF_T_PATH,
+	  .help = "the YANG modules the data channel validates with "
+	  "(default: where opendots installs them)" },
 	{ .name = "mitigator", TOPN(mitigator), .type = CONF_T_BLOCK,
 	  .flags = CONF_F_REPEAT | CONF_F_REQUIRED,
 	  BLOCK(CONF_SC_MITIGATOR, struct conf_mitigator),

@@ -405,7 +405,8 @@ listen_parse(const struct conf_key *k, void *obj, char **w, unsigned n,
 	struct conf_listen l, *lv = *FIELD(obj, k, struct conf_listen *), *nl;
 	size_t i, nlisten = *COUNT(obj, k);
 	uint8_t bin[16];
-	uint32_t port = CONF_DEFAULT_PORT;
+	/* min is the default port of a listen keyword, if not 0 */
+	uint32_t port = k->min != 0 ? k->min : CONF_DEFAULT_PORT;
 	int family = strchr(w[0], ':') != NULL ? AF_INET6 : AF_INET;
 
 	memset(&l, 0, sizeof(l));

@@ -83,9 +83,13 @@ struct dotsd {
 	/* resources to delete after the current loop turn */
 	coap_resource_t		**doomed;
 	size_t			 ndoomed, capdoomed;
+	struct dc		*dc;		/* data channel, or NULL */
 };
 
 /* sig_tls.c */
+/* The configured client of a certificate (CN, cuid or SPKI), or NULL. */
+struct dotsd_client *sig_match_client(struct dotsd *d, const char *cn,
+	    const char *cuid, const char *full);
 int	sig_tls_setup(struct dotsd *d, const char *ca_file,
 	    const char *cert_file, const char *key_file, char *err,
 	    size_t errlen);

@@ -241,6 +241,41 @@ covered_by_dual_stack(const struct conf *c, const struct conf_listen *l)
 	return false;
 }
 
+/* The data channel's settings, from the data-channel-* keywords. */
+static int
+data_channel(struct daemon *dm)
+{
+	const struct conf *c = dm->conf;
+	struct dc_settings *s = &dm->set.dc;
+	struct dc_listen *l;
+	size_t i;
+
+	if (c->n_data_channel_listen == 0)
+		return 0;
+	l = calloc(c->n_data_channel_listen, sizeof(*l));
+	if (l == NULL)
+		return -1;
+	for (i = 0; i < c->n_data_channel_listen; i++) {
+		memcpy(&l[i].ss, &c->data_channel_listen[i].sa,
+		    c->data_channel_listen[i].salen);
+		l[i].len = c->data_channel_listen[i].salen;
+	}
+	s->listen = l;
+	s->nlisten = c->n_data_channel_listen;
+	s->ca_file = c->ca_file;
+	s->cert_file = c->cert_file;
+	s->key_file = c->key_file;
+	s->yang_dir = c->data_channel_yang_dir != NULL ?
+	    c->data_channel_yang_dir : DOTS_YANG_DIR;
+	s->lifetime = c->data_channel_lifetime;
+	s->max_body = 64 * 1024;
+	s->max_connections = c->max_sessions;
+	if (c->data_channel_lifetime < CONF_DC_MIN_LIFETIME)
+		log_warnx("data-channel-lifetime %u s is shorter than the "
+		    "week RFC 8783 requires", c->data_channel_lifetime);
+	return 0;
+}
+
 static void
 add_override(struct daemon *dm, const char *key, const char *val)
 {
@@ -350,6 +385,8 @@ main(int argc, char **argv)
 	dm.set.max_handshakes = dm.conf->max_handshakes;
 	dm.set.reload = reload;
 	dm.set.reload_arg = &dm;
+	if (data_channel(&dm) != 0)
+		fatalx("out of memory");
 
 	if (make_backends(&dm, err, sizeof(err)) != 0)
 		fatalx("mitigator: %s", err);
@@ -372,6 +409,7 @@ main(int argc, char **argv)
 		be_free(dm.set.backends[i]);
 	free(dm.set.backends);
 	free(dm.set.listen);
+	free(dm.set.dc.listen);
 	free(dm.d.clients);
 	store_close(dm.d.store);
 	conf_free(dm.conf);

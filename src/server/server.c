@@ -113,6 +113,23 @@ find_client(void *arg, const char *name)
 	return NULL;
 }
 
+/* The data channel's clients are the signal channel's (sig_tls.c). */
+static int
+dc_identify(void *arg, const char *cn, const char *cuid, const char *full,
+    struct dc_peer *out)
+{
+	struct dotsd_client *cl = sig_match_client(arg, cn, cuid, full);
+
+	if (cl == NULL)
+		return -1;
+	snprintf(out->name, sizeof(out->name), "%s", cl->mc.name);
+	out->prefixes = cl->mc.prefixes;
+	out->nprefixes = cl->mc.nprefixes;
+	out->fqdns = cl->mc.fqdns;
+	out->nfqdns = cl->mc.nfqdns;
+	return 0;
+}
+
 static int64_t
 mono_ns(void)
 {
@@ -120,6 +137,34 @@ mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * With the data channel on, the wait is on both libcoap's descriptor and
+ * the data channel's, bounded by the next libcoap timer; then the data
+ * channel serves what it has, and libcoap is called without waiting.
+ * Both write into the turn's transaction.
+ */
+static uint32_t
+wait_dc(struct dotsd *d, uint32_t wait_ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = coap_context_get_coap_fd(d->ctx), .events = POLLIN },
+		{ .fd = dc_fd(d->dc), .events = POLLIN },
+	};
+	coap_tick_t now;
+	unsigned next;
+
+	if (wait_ms != COAP_IO_NO_WAIT && pfd[0].fd >= 0) {
+		coap_ticks(&now);
+		next = coap_io_prepare_epoll(d->ctx, now);
+		if (next > 0 && next < wait_ms)
+			wait_ms = next;
+		wait_ms = dc_timeout(d->dc, wait_ms);
+		poll(pfd, 2, (int)wait_ms);
+	}
+	dc_run(d->dc);
+	return pfd[0].fd >= 0 ? COAP_IO_NO_WAIT : wait_ms;
 }
 
 /*
@@ -137,6 +182,8 @@ read_batch(struct dotsd *d, uint32_t first_wait_ms)
 	int64_t deadline;
 	int n;
 
+	if (d->dc != NULL)
+		first_wait_ms = wait_dc(d, first_wait_ms);
 	coap_io_process(d->ctx, first_wait_ms);
 	if (pfd.fd < 0)
 		return;		/* libcoap without epoll: one at a time */
@@ -207,6 +254,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			mit_tick(d->engine, now);
 			check_signal_loss(d, now);
 			sig_hb_tick(d, now);
+			dc_tick(d->dc, now);
 			last_tick = now;
 		}
 		committed = store_commit(d->store) == 0;
@@ -215,6 +263,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			    store_errmsg(d->store));
 		released = d->npending > 0;
 		sig_release_deferred(d, committed);
+		dc_release(d->dc, committed);
 		sig_flush_doomed(d, doomed_before);
 	}
 	log_info("shutting down");
@@ -265,6 +314,15 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 	if (d->engine == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
+	if (set->dc.nlisten > 0) {
+		struct dc_settings dcs = set->dc;
+
+		dcs.store = d->store;
+		dcs.identify = dc_identify;
+		dcs.identify_arg = d;
+		if ((d->dc = dc_new(&dcs, err, errlen)) == NULL)
+			return -1;
 	}
 	return 0;
 }
@@ -317,6 +375,7 @@ dotsd_restore(struct dotsd *d)
 void
 dotsd_cleanup(struct dotsd *d)
 {
+	dc_free(d->dc);
 	mit_engine_free(d->engine);
 	if (d->ctx != NULL)
 		coap_free_context(d->ctx);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "backend.h"
+#include "dc.h"
 #include "dotsd.h"
 
 struct dotsd_listen {
@@ -32,6 +33,9 @@ struct dotsd_settings {
 	size_t			 nbackends;
 	void			(*reload)(struct dotsd *d, void *arg);
 	void			*reload_arg;
+	/* the data channel, if dc.nlisten > 0; dotsd_init fills in the
+	 * store and the client look-up */
+	struct dc_settings	 dc;
 };
 
 int	dotsd_init(struct dotsd *d, const struct dotsd_settings *set,

@@ -69,8 +69,8 @@ read_pem(const char *path, struct pem *p, char *err, size_t errlen)
 	return 0;
 }
 
-static struct dotsd_client *
-match_client(struct dotsd *d, const char *cn, const char *cuid,
+struct dotsd_client *
+sig_match_client(struct dotsd *d, const char *cn, const char *cuid,
     const char *full)
 {
 	char want[sizeof(((struct dotsd_client *)0)->identity)];
@@ -170,7 +170,7 @@ sig_verify_peer(const char *cn, const uint8_t *der, size_t len,
 		return 1;	/* CA certificates: the library checked them */
 	if (cuid_from_der(der, len, cuid, sizeof(cuid), full) != 0)
 		return 0;
-	cl = match_client(d, cn, cuid, full);
+	cl = sig_match_client(d, cn, cuid, full);
 	if (cl == NULL) {
 		coap_log(LOG_WARNING, "refused certificate CN=%s cuid=%s: "
 		    "no such client configured\n", cn ? cn : "-", cuid);

@@ -78,6 +78,17 @@ int	store_config_foreach(struct store *st,
 int	store_client_seen(struct store *st, const char *cuid,
 	    const char *client, int64_t now);
 
+/*
+ * For the data channel's tables (src/datachan/dc_store.c), which share
+ * the connection and the turn's transaction: the SQLite handle, the call
+ * to make before each write (it opens the batch's transaction), and the
+ * one after a failed write (it notes whether SQLite rolled the whole
+ * batch back).  Their SQL lives in that file.
+ */
+struct sqlite3	*store_sqlite_db(struct store *st);
+int	store_ext_write_begin(struct store *st);
+void	store_ext_write_failed(struct store *st);
+
 /* Last SQLite error text, for logs. */
 const char *store_errmsg(struct store *st);
 

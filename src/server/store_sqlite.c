@@ -225,6 +225,29 @@ store_write(struct store *st, enum store_stmt id, const char *what)
 	return -1;
 }
 
+/* The data channel's tables (store.h) share the batch. */
+sqlite3 *
+store_sqlite_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_ext_write_begin(struct store *st)
+{
+	return store_write_begin(st);
+}
+
+void
+store_ext_write_failed(struct store *st)
+{
+	store_db_err(st, "data channel");
+	if (st->dirty && sqlite3_get_autocommit(st->db)) {
+		st->aborted = true;
+		memcpy(st->abort_err, st->err, sizeof(st->abort_err));
+	}
+}
+
 /* A bind failed (too big, out of memory): record it, drop the others. */
 static int
 store_bind_err(struct store *st, enum store_stmt id, const char *what)

@@ -9,15 +9,21 @@
  * text (fs_text.c) to the speaker driver (fs_speaker.c), which announces,
  * withdraws and reconciles them.  A scope that cannot be expressed, or
  * that the limits forbid, is refused at once with the reason in
- * be->refusal, which the server passes on to the client.
+ * be->refusal, which the server passes on to the client.  Before that, a
+ * scope whose source prefixes would pass the rule budget of a mitigation
+ * is fitted into it (fs_aggregate.c): sources merged into covering
+ * prefixes, or source ports matched instead; the choice is logged.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 #include "../backend.h"
 #include "../be_util.h"
+#include "fs_aggregate.h"
 #include "fs_rule.h"
 #include "fs_speaker.h"
 
@@ -26,6 +32,7 @@
 struct be_flowspec {
 	struct fs_policy	 pol;
 	struct fs_action	 action;
+	struct fs_agg_conf	 agg;
 	struct speaker		*sp;
 };
 
@@ -60,6 +67,53 @@ fs_action_setting(struct fs_action *a, const char *key, const char *value,
 }
 
 static int
+fs_yesno(const char *key, const char *value, bool *out, char *err,
+    size_t errlen)
+{
+	if (strcmp(value, "yes") == 0)
+		*out = true;
+	else if (strcmp(value, "no") == 0)
+		*out = false;
+	else {
+		be_errf(err, errlen, "setting \"%s\" is yes or no, not \"%s\"",
+		    key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* aggregate, max-rules-per-mitigation, min-source-prefix-length-v4/v6,
+ * source-port-fallback */
+static int
+fs_agg_setting(struct fs_agg_conf *c, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	unsigned long long v;
+	int ret;
+
+	if (strcmp(key, "aggregate") == 0)
+		return fs_yesno(key, value, &c->enabled, err, errlen);
+	if (strcmp(key, "source-port-fallback") == 0)
+		return fs_yesno(key, value, &c->sport_fallback, err, errlen);
+	if (strcmp(key, "max-rules-per-mitigation") == 0) {
+		ret = be_setting_uint(key, value, 1000000, &v, err, errlen);
+		c->budget = ret == 0 ? (unsigned)v : c->budget;
+		return ret;
+	}
+	if (strcmp(key, "min-source-prefix-length-v4") == 0) {
+		ret = be_setting_uint(key, value, 32, &v, err, errlen);
+		c->min_len4 = ret == 0 ? (uint8_t)v : c->min_len4;
+		return ret;
+	}
+	if (strcmp(key, "min-source-prefix-length-v6") == 0) {
+		ret = be_setting_uint(key, value, 128, &v, err, errlen);
+		c->min_len6 = ret == 0 ? (uint8_t)v : c->min_len6;
+		return ret;
+	}
+	return 1;
+}
+
+static int
 fs_settings(struct backend *be, struct be_flowspec *f, struct sp_conf *sc,
     const struct be_setting *s, size_t n, char *err, size_t errlen)
 {
@@ -76,7 +130,9 @@ fs_settings(struct backend *be, struct be_flowspec *f, struct sp_conf *sc,
 		    errlen)) == 1 && (ret = fs_policy_setting(&f->pol,
 		    s[i].key, s[i].value, err, errlen)) == 1 &&
 		    (ret = fs_action_setting(&f->action, s[i].key,
-		    s[i].value, err, errlen)) == 1) {
+		    s[i].value, err, errlen)) == 1 &&
+		    (ret = fs_agg_setting(&f->agg, s[i].key, s[i].value, err,
+		    errlen)) == 1) {
 			be_errf(err, errlen, "unknown setting \"%s\" (see "
 			    "docs/mitigators.md, flowspec)", s[i].key);
 			ret = -EINVAL;
@@ -109,6 +165,16 @@ fs_init(struct backend *be, const struct be_setting *settings,
 	f->pol.max_rules = 1000;
 	f->pol.max_rules_client = 100;
 	f->action.kind = FS_ACT_DISCARD;
+	/*
+	 * A budget below the per-client limit, so that one mitigation of
+	 * thousands of reflectors leaves room for others; merged sources no
+	 * wider than a /16 (a /32 of IPv6: a provider's allocation).
+	 */
+	f->agg.enabled = true;
+	f->agg.budget = 64;
+	f->agg.min_len4 = 16;
+	f->agg.min_len6 = 32;
+	f->agg.sport_fallback = true;
 	ret = fs_settings(be, f, &sc, settings, nsettings, err, errlen);
 	if (ret == 0 && (f->sp = sp_new(&sc, be)) == NULL)
 		ret = -ENOMEM;
@@ -149,18 +215,42 @@ fs_routes(const struct be_flowspec *f, const struct fs_rules *rs,
 	return 0;
 }
 
+/* Say how a scope was fitted into the budget, when it had to be. */
+static void
+fs_agg_log(const struct backend *be, const struct be_flowspec *f,
+    const struct be_mitigation *m, const struct fs_agg_plan *p)
+{
+	char extra[64] = "";
+
+	if (p->choice == FS_AGG_ASIS)
+		return;
+	if (p->choice == FS_AGG_MERGED)
+		snprintf(extra, sizeof(extra), ", %.0f addresses beyond the "
+		    "sources", p->extra);
+	log_info("mitigator \"%s\": mitigation %llu: %zu source prefixes "
+	    "pass the budget of %u rules: %s, %zu source prefixes, %zu "
+	    "rules%s", be->name, (unsigned long long)m->id, p->n_in,
+	    f->agg.budget, fs_agg_choice_name(p->choice), p->n_out,
+	    p->rules, extra);
+}
+
 static int
 fs_apply(struct backend *be, const struct be_mitigation *m)
 {
 	struct be_flowspec *f = be->priv;
 	struct fs_rules rs = { 0 };
+	struct fs_agg_plan plan;
 	struct sp_route *r = NULL;
 	char why[160], act[64], **t = NULL;
 	size_t i;
 	int ret;
 
 	be->refusal[0] = '\0';
-	ret = fs_translate(m->scope, &rs, why, sizeof(why));
+	ret = fs_agg_plan(m->scope, &f->agg, &plan, why, sizeof(why));
+	if (ret == 0) {
+		fs_agg_log(be, f, m, &plan);
+		ret = fs_translate(&plan.scope, &rs, why, sizeof(why));
+	}
 	if (ret == 0)
 		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
 		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
@@ -183,6 +273,7 @@ out:
 	free(t);
 	free(r);
 	fs_rules_clear(&rs);
+	fs_agg_plan_clear(&plan);
 	return ret;
 }
 

@@ -19,6 +19,12 @@
 
 #define LIM_SCOPES	1024
 #define LIM_PREFIXES	1024
+/*
+ * RFC 9066 source-prefix: a client under a reflection attack lists the
+ * reflectors it saw, thousands of /32s (the offload scenario); the body
+ * limit (64 KiB) bounds them anyway, at about 3800 IPv4 hosts.
+ */
+#define LIM_SOURCE_PREFIXES	4096
 #define LIM_PORTS	1024
 #define LIM_PROTOCOLS	256
 #define LIM_NAMES	256
@@ -243,7 +249,7 @@ static const struct schema_node scope_children[] = {
 	  .nchildren = NCHILD(acl_ref_children) },
 	LEAFLIST("source-prefix", DOTS_KEY_SOURCE_PREFIX, MOD_CALL_HOME,
 	    VT_PREFIX, struct dots_scope, source_prefix, n_source_prefix,
-	    sizeof(struct dots_prefix), LIM_PREFIXES, 0),
+	    sizeof(struct dots_prefix), LIM_SOURCE_PREFIXES, 0),
 	LIST("source-port-range", DOTS_KEY_SOURCE_PORT_RANGE, MOD_CALL_HOME,
 	    struct dots_scope, source_port_range, n_source_port_range,
 	    struct dots_port_range, LIM_PORTS, 0, port_range_children,	\

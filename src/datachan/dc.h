@@ -1,0 +1,91 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The DOTS data channel (RFC 8783) inside dotsd: RESTCONF over HTTPS
+ * with mutual X.509 authentication, for client registration, aliases,
+ * filtering ACLs and the server's filtering capabilities.
+ *
+ * What dotsd sees of it: dc_new() at start-up, one descriptor that is
+ * readable when HTTP work is waiting (dc_fd), dc_run() in the loop turn,
+ * dc_tick() once a second (expiry), and dc_release() after the turn's
+ * commit, which lets the answers of that turn's writes go out.  Every
+ * change is made on the loop's thread, in the store's current
+ * transaction.
+ */
+#ifndef DOTS_DC_H
+#define DOTS_DC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <dots/model.h>
+
+struct store;
+struct dc;
+
+#define DC_NAME_MAX	63	/* configured client names */
+
+/* A configured client, as the data channel needs it. */
+struct dc_peer {
+	char			 name[DC_NAME_MAX + 1];
+	char			 cuid[23];	/* of the certificate */
+	const struct dots_prefix *prefixes;	/* its domain */
+	size_t			 nprefixes;
+	char *const		*fqdns;
+	size_t			 nfqdns;
+};
+
+/*
+ * Maps a certificate to a configured client: by its subject CN @p cn
+ * (may be NULL), its cuid or its whole SPKI digest @p full (base64url).
+ * Fills @p out (not its cuid) and returns 0, or -1: no such client.
+ */
+typedef int	(*dc_identify_fn)(void *arg, const char *cn, const char *cuid,
+		    const char *full, struct dc_peer *out);
+
+struct dc_listen {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+};
+
+struct dc_settings {
+	struct dc_listen	*listen;	/* none: no data channel */
+	size_t			 nlisten;
+	const char		*ca_file, *cert_file, *key_file;
+	const char		*yang_dir;	/* the modules and ours */
+	unsigned		 lifetime;	/* s, of aliases and ACLs */
+	size_t			 max_body;	/* bytes of a request body */
+	unsigned		 max_connections;
+	dc_identify_fn		 identify;
+	void			*identify_arg;
+	struct store		*store;
+};
+
+/* dc_http.c */
+
+/**
+ * Open the listeners and load the YANG modules.
+ * @return **new** data channel, or NULL with a sentence in @p err
+ */
+struct dc	*dc_new(const struct dc_settings *set, char *err,
+		    size_t errlen);
+/** dc_free(NULL) does nothing. */
+void		 dc_free(struct dc *dc);
+/** A descriptor to poll for POLLIN; readable when dc_run() has work. */
+int		 dc_fd(const struct dc *dc);
+/** Longest wait, in ms, before dc_run() must be called again. */
+unsigned	 dc_timeout(struct dc *dc, unsigned max_ms);
+/** Serve what is waiting, without blocking. */
+void		 dc_run(struct dc *dc);
+/** Expire aliases and ACLs; call once a second, inside the turn. */
+void		 dc_tick(struct dc *dc, time_t now);
+/**
+ * After the turn's commit: answer the requests that wrote in it, with
+ * their own answer if @p committed, else with a 500.
+ */
+void		 dc_release(struct dc *dc, bool committed);
+
+#endif /* DOTS_DC_H */
