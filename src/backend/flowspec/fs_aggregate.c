@@ -521,8 +521,11 @@ plan_merge(struct fs_agg_plan *p, const struct dots_scope *s,
 	    sizeof(*p->src))) == NULL)
 		ret = -ENOMEM;
 	if (ret == 0) {
-		memcpy(p->src, m[0], nm[0] * sizeof(*p->src));
-		memcpy(p->src + nm[0], m[1], nm[1] * sizeof(*p->src));
+		/* m[f] is NULL when family f had no source */
+		if (nm[0] > 0)
+			memcpy(p->src, m[0], nm[0] * sizeof(*p->src));
+		if (nm[1] > 0)
+			memcpy(p->src + nm[0], m[1], nm[1] * sizeof(*p->src));
 		p->scope.source_prefix = p->src;
 		p->scope.n_source_prefix = nm[0] + nm[1];
 		p->n_out = nm[0] + nm[1];
