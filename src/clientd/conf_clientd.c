@@ -17,6 +17,7 @@
 #include "conf_int.h"
 
 static const char *const transport_labels[] = {
+	[CCONF_TRANSPORT_AUTO] = "auto",
 	[CCONF_TRANSPORT_DTLS] = "dtls",
 	[CCONF_TRANSPORT_TLS] = "tls",
 	NULL
@@ -83,8 +84,9 @@ static const struct conf_key cconf_keys[] = {
 	{ .name = "port", SRV(port), .type = CONF_T_UINT, .min = 1,
 	  .max = 65535, .def = "4646", .help = "its port" },
 	{ .name = "transport", SRV(transport), .type = CONF_T_ENUM,
-	  .labels = transport_labels, .def = "dtls",
-	  .help = "CoAP over DTLS or over TLS" },
+	  .labels = transport_labels, .def = "auto",
+	  .help = "auto: DTLS and TLS raced, IPv6 and IPv4 (RFC 9132 "
+	  "section 4.3); dtls or tls: that one only" },
 	{ .name = "server-name", SRV(server_name), .type = CONF_T_PATH,
 	  .help = "the name its certificate must carry (default: address)" },
 	{ .name = "ca-file", SRV(ca_file), .type = CONF_T_PATH,

@@ -18,6 +18,7 @@
 #include "trigger_threshold.h"
 
 enum cconf_transport {
+	CCONF_TRANSPORT_AUTO,		/* happy eyeballs, DTLS preferred */
 	CCONF_TRANSPORT_DTLS,
 	CCONF_TRANSPORT_TLS
 };

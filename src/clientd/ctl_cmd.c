@@ -95,7 +95,7 @@ waiter_add(struct dotscd *d, enum waiter_kind kind, struct ctl_rep *rep,
 	return w;
 }
 
-static void
+void
 waiter_unlink(struct dotscd *d, struct waiter *w)
 {
 	struct waiter **pp;
@@ -105,6 +105,8 @@ waiter_unlink(struct dotscd *d, struct waiter *w)
 			*pp = w->next;
 			break;
 		}
+	if (w->p != NULL)
+		w->p->w = NULL;
 	json_decref(w->rep.id);
 	free(w);
 }
@@ -151,7 +153,7 @@ waiter_resolve_mit(struct dotscd *d, struct mit *m, enum waiter_kind kind)
 }
 
 /* Waiters whose mitigation is going away answer now. */
-static void
+void
 waiter_forget_mit(struct dotscd *d, struct mit *m)
 {
 	struct waiter *w, *next;
@@ -165,6 +167,69 @@ waiter_forget_mit(struct dotscd *d, struct mit *m)
 	}
 }
 
+/* A queued call not answered yet: it stays queued. */
+static void
+answer_call_pending(struct ctl_rep *rep, const struct pcall *p)
+{
+	json_t *res;
+
+	if (p == NULL) {
+		ctl_answer_err(rep, "internal", NULL, "the call was lost",
+		    NULL);
+		return;
+	}
+	res = json_pack("{ss ss sI}", "state", "pending", "server",
+	    p->s->cf->name, "queued", (json_int_t)p->queued);
+	if (res != NULL && p->m != NULL)
+		json_object_set_new(res, "mid", json_integer(p->m->mid));
+	if (res != NULL)
+		json_object_set_new(res, "reason", json_string(
+		    p->s->state != SRV_UP ? "no session with the server; "
+		    "sent when it is back" : "not answered yet; sent again "
+		    "until answered"));
+	ctl_answer_ok(rep, res);
+}
+
+/*
+ * The end of the queued call @p p, for whoever waits: the server's
+ * answer @p r, or NULL and why it was dropped.
+ */
+void
+waiter_call_done(struct pcall *p, const struct dots_reply *r,
+    const char *why)
+{
+	struct waiter *w = p->w;
+	json_t *res;
+	char *text;
+	char code[16];
+
+	if (w == NULL)
+		return;
+	if (r == NULL) {
+		ctl_answer_err(&w->rep, "refused", NULL, why, NULL);
+		waiter_unlink(w->d, w);
+		return;
+	}
+	snprintf(code, sizeof(code), "%d.%02d", r->code / 100, r->code % 100);
+	if (r->code / 100 != 2)
+		ctl_answer_err(&w->rep, "refused", NULL, "the DOTS server "
+		    "refused the request", json_pack("{ss ss}", "code", code,
+		    "diagnostic", r->diag));
+	else {
+		res = json_pack("{ss ss}", "state", "delivered",
+		    "server-code", code);
+		if (res != NULL && r->body != NULL &&
+		    (text = dots_json_encode_signal(r->body, 0, NULL)) !=
+		    NULL) {
+			json_object_set_new(res, "body",
+			    json_loads(text, 0, NULL));
+			free(text);
+		}
+		ctl_answer_ok(&w->rep, res);
+	}
+	waiter_unlink(w->d, w);
+}
+
 void
 waiter_tick(struct dotscd *d, time_t now)
 {
@@ -174,11 +239,9 @@ waiter_tick(struct dotscd *d, time_t now)
 		next = w->next;
 		if (now < w->deadline)
 			continue;
-		if (w->kind == WAIT_CALL) {
-			dots_client_cancel(w->s->c, w->req_id);
-			ctl_answer_err(&w->rep, "refused", NULL, "no answer "
-			    "from the server in time", NULL);
-		} else
+		if (w->kind == WAIT_CALL)
+			answer_call_pending(&w->rep, w->p);
+		else
 			answer_mit(&w->rep, w->m, 0);
 		waiter_unlink(d, w);
 	}
@@ -250,7 +313,7 @@ cmd_servers(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 	(void)req;
 	(void)e;
 	for (i = 0; i < d->nsrv; i++)
-		json_array_append_new(list, srv_json(&d->srv[i]));
+		json_array_append_new(list, srv_json(d->srv[i]));
 	ctl_answer_ok(rep, json_pack("{so}", "servers", list));
 	return 0;
 }
@@ -425,60 +488,36 @@ cmd_cancel(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 	return withdraw(d, m, 0, rep);
 }
 
-static void
-call_cb(void *arg, const struct dots_reply *r)
-{
-	struct waiter *w = arg;
-	json_t *res;
-	char *text;
-	char code[16];
-
-	snprintf(code, sizeof(code), "%d.%02d", r->code / 100, r->code % 100);
-	if (r->error != 0 && r->code == 0)
-		ctl_answer_err(&w->rep, "refused", NULL,
-		    dots_client_strerror(r->error), NULL);
-	else if (r->code / 100 != 2)
-		ctl_answer_err(&w->rep, "refused", NULL, "the DOTS server "
-		    "refused the request", json_pack("{ss ss}", "code", code,
-		    "diagnostic", r->diag));
-	else {
-		res = json_pack("{ss}", "server-code", code);
-		if (res != NULL && r->body != NULL &&
-		    (text = dots_json_encode_signal(r->body, 0, NULL)) !=
-		    NULL) {
-			json_object_set_new(res, "body",
-			    json_loads(text, 0, NULL));
-			free(text);
-		}
-		ctl_answer_ok(&w->rep, res);
-	}
-	waiter_unlink(w->d, w);
-}
-
-/* Send @p r on @p s and answer when the server does. */
+/*
+ * Queue @p body (taken) as a call on @p s and answer when the server
+ * does, or `pending` after @p wait seconds (0: at once).
+ */
 static int
-call(struct dotscd *d, struct srv *s, struct dots_request *r,
-    uint64_t wait, struct ctl_rep *rep, struct ctl_err *e)
+call(struct dotscd *d, struct srv *s, enum pcall_kind kind, struct mit *m,
+    struct dots_signal *body, unsigned flags, uint64_t wait,
+    struct ctl_rep *rep, struct ctl_err *e)
 {
 	struct waiter *w;
+	struct pcall *p;
 
-	if (s->state != SRV_UP)
-		return ctl_fail(e, "refused", "server", "no session with "
-		    "%s now (%s)", s->cf->name, srv_state_name(s->state));
-	if (wait == 0)
-		wait = 5;
-	w = waiter_add(d, WAIT_CALL, rep, wait + 1);
-	if (w == NULL)
-		return ctl_fail(e, "internal", NULL, "out of memory");
-	w->s = s;
-	r->timeout_ms = (unsigned)wait * 1000;
-	if (dots_client_send(s->c, r, call_cb, w, &w->req_id) != 0) {
-		*rep = w->rep;
-		w->rep.id = NULL;
-		waiter_unlink(d, w);
-		return ctl_fail(e, "internal", NULL, "the request could not "
-		    "be sent");
+	if (s->ncalls >= SRV_CALLS_MAX) {
+		dots_signal_free(body);
+		return ctl_fail(e, "busy", NULL, "%u calls already queued on "
+		    "%s", SRV_CALLS_MAX, s->cf->name);
 	}
+	if ((p = pcall_new(s, kind, m, body, flags)) == NULL)
+		return ctl_fail(e, "internal", NULL, "out of memory");
+	if (s->state != SRV_UP)
+		log_info("server %s: %s queued until the session is back",
+		    s->cf->name, kind == PCALL_EFFICACY ? "efficacy update" :
+		    "session configuration");
+	pcall_send_all(s);
+	if (wait == 0 || (w = waiter_add(d, WAIT_CALL, rep, wait)) == NULL) {
+		answer_call_pending(rep, p);
+		return 0;
+	}
+	w->p = p;
+	p->w = w;
 	return 0;
 }
 
@@ -487,11 +526,9 @@ cmd_efficacy(struct dotscd *d, json_t *req, struct ctl_rep *rep,
     struct ctl_err *e)
 {
 	struct dots_signal *msg = NULL;
-	struct dots_request r;
 	const char *as;
 	uint64_t wait;
 	struct mit *m;
-	int ret;
 
 	if (ctl_arg_str(req, "attack-status", true, 64, &as, e) != 0 ||
 	    ctl_arg_uint(req, "wait", 5, 0, WAIT_MAX, &wait, e) != 0 ||
@@ -506,15 +543,8 @@ cmd_efficacy(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 		    "active", m->mid, mit_state_name(m->state));
 	if (ctl_efficacy_build(m->scope, m->mid, as, &msg, e) != 0)
 		return -1;
-	memset(&r, 0, sizeof(r));
-	r.op = DOTS_REQ_MITIGATE_PUT;
-	r.has_id = true;
-	r.id = m->mid;
-	r.body = msg;
-	r.flags = DOTS_REQ_IF_MATCH;
-	ret = call(d, m->s, &r, wait, rep, e);
-	dots_signal_free(msg);
-	return ret;
+	return call(d, m->s, PCALL_EFFICACY, m, msg, DOTS_REQ_IF_MATCH,
+	    wait, rep, e);
 }
 
 static int
@@ -553,13 +583,10 @@ cmd_session(struct dotscd *d, json_t *req, struct ctl_rep *rep,
     struct ctl_err *e)
 {
 	struct dots_signal *msg = NULL;
-	struct dots_request r;
 	json_t *set = json_object_get(req, "set"), *res;
 	uint64_t wait;
-	uint32_t sid;
 	struct srv *s;
-	char *text, key[CONF_NAME_MAX + 8];
-	int ret;
+	char *text;
 
 	if ((s = arg_server(d, req, e)) == NULL ||
 	    ctl_arg_uint(req, "wait", 5, 0, WAIT_MAX, &wait, e) != 0)
@@ -578,19 +605,7 @@ cmd_session(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 	}
 	if (ctl_config_build(set, &msg, e) != 0)
 		return -1;
-	snprintf(key, sizeof(key), "sid:%s", s->cf->name);
-	if (store_mid_next(d->store, key, false, &sid) != 0) {
-		dots_signal_free(msg);
-		return ctl_fail(e, "internal", NULL, "no sid (database)");
-	}
-	memset(&r, 0, sizeof(r));
-	r.op = DOTS_REQ_CONFIG_PUT;
-	r.has_id = true;
-	r.id = sid;
-	r.body = msg;
-	ret = call(d, s, &r, wait, rep, e);
-	dots_signal_free(msg);
-	return ret;
+	return call(d, s, PCALL_CONFIG, NULL, msg, 0, wait, rep, e);
 }
 
 static int

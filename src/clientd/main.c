@@ -6,7 +6,8 @@
  * store and control socket, then runs one poll loop over the sessions
  * to the DOTS servers (each dotsclient's descriptor and timers), the
  * control connections and a signalfd (SIGTERM and SIGINT end the loop,
- * SIGCHLD reaps the signal-loss commands).  Once a second: the tick
+ * SIGHUP reloads the configuration (reload.c), SIGCHLD reaps the
+ * signal-loss commands).  Once a second: the tick
  * callbacks (threshold triggers), reconnections, requests to send again
  * and answers whose wait ran out.
  */
@@ -58,6 +59,8 @@ on_signal(int sfd, struct dotscd *d)
 	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			sigloss_reap();
+		else if (si.ssi_signo == SIGHUP)
+			dotscd_reload(d);
 		else {
 			log_info("signal %u: stopping", si.ssi_signo);
 			d->quit = true;
@@ -73,8 +76,7 @@ dotscd_main_loop(struct dotscd *d)
 	struct timespec ts;
 	time_t last = 0;
 	sigset_t mask;
-	int sfd, n, nctl, t, timeout;
-	size_t i;
+	int sfd, n, nctl, timeout;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -97,23 +99,17 @@ dotscd_main_loop(struct dotscd *d)
 		n = 0;
 		pfd[n].fd = sfd;
 		pfd[n++].events = POLLIN;
-		for (i = 0; i < d->nsrv; i++) {
-			pfd[n].fd = dots_client_fd(d->srv[i].c);
-			pfd[n++].events = POLLIN;
-			t = dots_client_timeout(d->srv[i].c);
-			if (t >= 0 && t < timeout)
-				timeout = t;
-		}
+		n += srv_pollfds(d, pfd + n, POLL_MAX - n - 16, &timeout);
 		nctl = ctl_pollfds(d, pfd + n, POLL_MAX - n);
 		if (poll(pfd, (nfds_t)(n + nctl), timeout) == -1)
 			continue;	/* EINTR; the signalfd says why */
+		srv_process(d);
+		ctl_dispatch(d, pfd + n, nctl);
+		srv_reap(d);
+		/* last: a reload changes the servers and the descriptors */
 		if (pfd[0].revents & POLLIN)
 			on_signal(sfd, d);
-		for (i = 0; i < d->nsrv; i++)
-			if (dots_client_process(d->srv[i].c, 0) != 0)
-				log_debug("server %s: I/O error",
-				    d->srv[i].cf->name);
-		ctl_dispatch(d, pfd + n, nctl);
+		srv_reap(d);
 	}
 	close(sfd);
 	return 0;
@@ -154,7 +150,6 @@ main(int argc, char **argv)
 		{ "on-signal-loss", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *okey[MAX_OVERRIDES], *oval[MAX_OVERRIDES];
 	const char *path = DEFAULT_CONF;
 	static struct dotscd d;
 	char err[CONF_ERR_MAX];
@@ -180,10 +175,10 @@ main(int argc, char **argv)
 		case 'O':
 			if (nover == MAX_OVERRIDES)
 				usage();
-			okey[nover] = ch == 'D' ? "database" : ch == 'S' ?
+			d.ovkey[nover] = ch == 'D' ? "database" : ch == 'S' ?
 			    "control-socket" : ch == 'L' ? "log-level" :
 			    "on-signal-loss";
-			oval[nover++] = optarg;
+			d.ovval[nover++] = optarg;
 			break;
 		default:
 			usage();
@@ -195,8 +190,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "dotscd: %s\n", err);
 		return 1;
 	}
+	d.nover = nover;
 	for (i = 0; i < nover; i++)
-		if (cconf_set(d.conf, okey[i], oval[i], err,
+		if (cconf_set(d.conf, d.ovkey[i], d.ovval[i], err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "dotscd: %s\n", err);
 			cconf_free(d.conf);

@@ -94,9 +94,10 @@ mit_free(struct dotscd *d, struct mit *m)
 			d->nmits--;
 			break;
 		}
-	if (m->in_flight)
+	pcall_forget_mit(m, "the mitigation is gone");
+	if (m->in_flight && m->s->c != NULL)
 		dots_client_cancel(m->s->c, m->req_id);
-	if (m->observing)
+	if (m->observing && m->s->c != NULL)
 		dots_client_observe_cancel(m->s->c, m->obs_id);
 	json_decref(m->scope);
 	json_decref(m->conflict);
@@ -234,6 +235,8 @@ set_state(struct mit *m, enum mit_state st)
 
 	m->state = st;
 	m->updated = time(NULL);
+	if (st != MIT_ACTIVE)
+		pcall_forget_mit(m, "the mitigation is no longer active");
 	mit_save(d, m);
 	mit_event(m);
 	srv_apply_config(m->s);
@@ -417,7 +420,7 @@ mit_put_cb(void *arg, const struct dots_reply *r)
 static unsigned
 non_flag(const struct srv *s)
 {
-	return s->cf->transport == CCONF_TRANSPORT_DTLS ? DOTS_REQ_NON : 0;
+	return s->tr == DOTS_TRANSPORT_DTLS ? DOTS_REQ_NON : 0;
 }
 
 /* Send the PUT of a pending mitigation if its session is up. */
@@ -507,6 +510,7 @@ mit_delete_send(struct mit *m)
 void
 mit_withdraw(struct mit *m)
 {
+	pcall_forget_mit(m, "the mitigation is being withdrawn");
 	if (m->in_flight) {
 		dots_client_cancel(m->s->c, m->req_id);
 		m->in_flight = false;
@@ -557,6 +561,35 @@ mit_srv_up(struct srv *s)
 		else if (m->state == MIT_ACTIVE)
 			mit_observe(m);
 	}
+}
+
+/*
+ * The session of @p s is gone with its client: nothing is in flight any
+ * more, and observations are registered anew on the next session (which
+ * may be over another transport).
+ */
+void
+mit_srv_down(struct srv *s)
+{
+	struct mit *m;
+
+	for (m = s->d->mits; m != NULL; m = m->next) {
+		if (m->s != s)
+			continue;
+		m->in_flight = false;
+		if (m->observing) {
+			m->observing = false;
+			m->reobserve = true;
+		}
+	}
+}
+
+/* Forget @p m in memory only, answering whoever waits for it. */
+void
+mit_forget(struct dotscd *d, struct mit *m)
+{
+	waiter_forget_mit(d, m);
+	mit_free(d, m);
 }
 
 void

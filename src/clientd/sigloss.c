@@ -31,7 +31,7 @@ any_up(struct dotscd *d)
 	size_t i;
 
 	for (i = 0; i < d->nsrv; i++)
-		if (d->srv[i].state == SRV_UP)
+		if (d->srv[i]->state == SRV_UP)
 			return true;
 	return false;
 }
@@ -46,7 +46,7 @@ env_lists(struct dotscd *d, char *srvs, char *mits, size_t len)
 	srvs[0] = mits[0] = '\0';
 	for (i = 0; i < d->nsrv && a < len; i++) {
 		n = snprintf(srvs + a, len - a, "%s%s", a > 0 ? " " : "",
-		    d->srv[i].cf->name);
+		    d->srv[i]->cf->name);
 		a += n > 0 ? (size_t)n : 0;
 	}
 	for (m = d->mits; m != NULL && b < len; m = m->next) {
@@ -114,7 +114,7 @@ sigloss_check(struct dotscd *d)
 		snprintf(action, sizeof(action), "none configured");
 	names = json_array();
 	for (i = 0; i < d->nsrv; i++)
-		json_array_append_new(names, json_string(d->srv[i].cf->name));
+		json_array_append_new(names, json_string(d->srv[i]->cf->name));
 	ev = json_pack("{ss so* ss}", "event", "signal-lost", "servers",
 	    names, "action", action);
 	dotscd_event(d, ev);

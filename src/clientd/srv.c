@@ -18,6 +18,9 @@
  * the library uses are those of the set that applies: mitigating-config
  * while a mitigation of this server is active, idle-config otherwise.
  */
+#include <sys/socket.h>
+#include <netdb.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,7 @@
 #include "log.h"
 
 static void	srv_event_cb(void *arg, const struct dots_client_event *ev);
+static void	srv_timers_one(struct srv *s, uint64_t now);
 
 const char *
 srv_state_name(enum srv_state st)
@@ -56,50 +60,119 @@ srv_session_event(struct srv *s, const char *reason)
 	dotscd_event(s->d, ev);
 }
 
+const char *
+srv_transport_name(enum dots_transport tr)
+{
+	return tr == DOTS_TRANSPORT_TLS ? "tls" : "dtls";
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The library's parameters for @p cf, towards @p host over @p tr. */
+static void
+srv_params(const struct cconf_server *cf, const char *host,
+    enum dots_transport tr, struct dots_client_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->host = host;
+	p->port = (uint16_t)cf->port;
+	p->transport = tr;
+	p->ca_file = cf->ca_file;
+	p->cert_file = cf->cert_file;
+	p->key_file = cf->key_file;
+	p->psk_identity = cf->psk_identity;
+	p->psk_key = cf->psk_key.data;
+	p->psk_key_len = cf->psk_key.len;
+	/* the address may be a name resolved here: the certificate must
+	 * still carry the configured name */
+	p->server_name = cf->server_name != NULL ? cf->server_name :
+	    cf->address;
+	p->timeout_ms = cf->timeout * 1000;
+	p->event_cb = srv_event_cb;
+}
+
+/*
+ * A new server, not connected.  Its files are read once here so that a
+ * certificate or key that cannot be used is refused at start or reload.
+ */
+static struct srv *
+srv_new(struct dotscd *d, const struct cconf_server *cf, char *err,
+    size_t errlen)
+{
+	struct dots_client_params p;
+	struct dots_client *c;
+	struct srv *s;
+	char why[256];
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->d = d;
+	s->cf = cf;
+	s->backoff = d->conf->reconnect_min;
+	s->since = time(NULL);
+	srv_params(cf, cf->address, cf->transport == CCONF_TRANSPORT_TLS ?
+	    DOTS_TRANSPORT_TLS : DOTS_TRANSPORT_DTLS, &p);
+	c = dots_client_new(&p, why, sizeof(why));
+	if (c == NULL) {
+		snprintf(err, errlen, "server \"%s\": %s", cf->name, why);
+		free(s);
+		return NULL;
+	}
+	log_info("server %s: cuid %s", cf->name, dots_client_cuid(c));
+	dots_client_free(c);
+	return s;
+}
+
+/* Close every attempt of @p s now: outside any of their callbacks. */
+static void
+srv_close_all(struct srv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->natt; i++) {
+		dots_client_free(s->att[i].c);
+		s->att[i].c = NULL;
+	}
+	s->natt = 0;
+	s->c = NULL;
+}
+
+static void
+srv_free(struct srv *s)
+{
+	if (s == NULL)
+		return;
+	pcall_free_all(s);
+	srv_close_all(s);
+	dots_signal_free(s->config);
+	free(s);
+}
+
 int
 srv_init(struct dotscd *d, char *err, size_t errlen)
 {
-	struct dots_client_params p;
 	size_t i;
 
 	d->srv = calloc(d->conf->n_server, sizeof(*d->srv));
-	if (d->srv == NULL) {
+	if (d->srv == NULL && d->conf->n_server > 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	d->nsrv = d->conf->n_server;
-	for (i = 0; i < d->nsrv; i++) {
-		const struct cconf_server *cf = &d->conf->server[i];
-		struct srv *s = &d->srv[i];
-		char why[256];
-
-		s->d = d;
-		s->cf = cf;
-		s->backoff = d->conf->reconnect_min;
-		s->since = time(NULL);
-		memset(&p, 0, sizeof(p));
-		p.host = cf->address;
-		p.port = (uint16_t)cf->port;
-		p.transport = cf->transport == CCONF_TRANSPORT_TLS ?
-		    DOTS_TRANSPORT_TLS : DOTS_TRANSPORT_DTLS;
-		p.ca_file = cf->ca_file;
-		p.cert_file = cf->cert_file;
-		p.key_file = cf->key_file;
-		p.psk_identity = cf->psk_identity;
-		p.psk_key = cf->psk_key.data;
-		p.psk_key_len = cf->psk_key.len;
-		p.server_name = cf->server_name;
-		p.timeout_ms = cf->timeout * 1000;
-		p.event_cb = srv_event_cb;
-		p.event_arg = s;
-		s->c = dots_client_new(&p, why, sizeof(why));
-		if (s->c == NULL) {
-			snprintf(err, errlen, "server \"%s\": %s", cf->name,
-			    why);
+	for (i = 0; i < d->conf->n_server; i++) {
+		d->srv[i] = srv_new(d, &d->conf->server[i], err, errlen);
+		if (d->srv[i] == NULL)
 			return -1;
-		}
-		log_info("server %s: cuid %s", cf->name,
-		    dots_client_cuid(s->c));
+		d->nsrv++;
 	}
 	return 0;
 }
@@ -109,10 +182,8 @@ srv_free_all(struct dotscd *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->nsrv; i++) {
-		dots_client_free(d->srv[i].c);
-		dots_signal_free(d->srv[i].config);
-	}
+	for (i = 0; i < d->nsrv; i++)
+		srv_free(d->srv[i]);
 	free(d->srv);
 	d->srv = NULL;
 	d->nsrv = 0;
@@ -124,8 +195,8 @@ srv_find(struct dotscd *d, const char *name)
 	size_t i;
 
 	for (i = 0; i < d->nsrv; i++)
-		if (strcmp(d->srv[i].cf->name, name) == 0)
-			return &d->srv[i];
+		if (strcmp(d->srv[i]->cf->name, name) == 0)
+			return d->srv[i];
 	return NULL;
 }
 
@@ -136,9 +207,9 @@ srv_preferred(struct dotscd *d)
 	size_t i;
 
 	for (i = 0; i < d->nsrv; i++)
-		if (d->srv[i].state == SRV_UP)
-			return &d->srv[i];
-	return d->nsrv > 0 ? &d->srv[0] : NULL;
+		if (d->srv[i]->state == SRV_UP)
+			return d->srv[i];
+	return d->nsrv > 0 ? d->srv[0] : NULL;
 }
 
 static unsigned
@@ -156,7 +227,7 @@ srv_apply_config(struct srv *s)
 	bool mitigating = mit_any_active(s->d, s);
 	unsigned iv, miss;
 
-	if (s->config == NULL)
+	if (s->config == NULL || s->c == NULL)
 		return;
 	set = mitigating ? &s->config->config.mitigating_config :
 	    &s->config->config.idle_config;
@@ -271,11 +342,15 @@ config_get_cb(void *arg, const struct dots_reply *r)
 {
 	struct srv *s = arg;
 
+	if (s->c == NULL)
+		return;		/* the session went down meanwhile */
+	s->cfg_ready = true;
 	if (r->error != 0 || r->code != 205 || r->body == NULL ||
 	    r->body->kind != DOTS_SIG_CONFIG) {
 		log_warnx("server %s: no configuration read (%s%s)",
 		    s->cf->name, r->error != 0 ?
 		    dots_client_strerror(r->error) : "code ", r->diag);
+		pcall_send_all(s);
 		return;
 	}
 	dots_signal_free(s->config);
@@ -284,6 +359,8 @@ config_get_cb(void *arg, const struct dots_reply *r)
 		config_put(s);
 	s->hb_interval = 0;	/* apply anew */
 	srv_apply_config(s);
+	/* queued session settings after the configured ones: theirs win */
+	pcall_send_all(s);
 }
 
 static void
@@ -297,7 +374,9 @@ srv_up(struct srv *s)
 	s->missed = 0;
 	s->backoff = s->d->conf->reconnect_min;
 	s->last_error[0] = '\0';
-	log_info("server %s: session up", s->cf->name);
+	s->cfg_ready = false;
+	log_info("server %s: session up over %s to %s", s->cf->name,
+	    srv_transport_name(s->tr), s->addr);
 	srv_session_event(s, NULL);
 	memset(&r, 0, sizeof(r));
 	r.op = DOTS_REQ_CONFIG_GET;
@@ -305,6 +384,7 @@ srv_up(struct srv *s)
 		log_warnx("server %s: cannot read its configuration",
 		    s->cf->name);
 	mit_srv_up(s);
+	pcall_send_all(s);
 	if (was_lost)
 		sigloss_check(s->d);
 }
@@ -314,12 +394,19 @@ srv_down(struct srv *s, const char *reason)
 {
 	bool was_up = s->state == SRV_UP;
 	time_t now = time(NULL);
+	char why[sizeof(s->last_error)];
 
-	snprintf(s->last_error, sizeof(s->last_error), "%s",
-	    reason != NULL ? reason : "session closed");
+	/* @p reason may be s->last_error itself */
+	snprintf(why, sizeof(why), "%s", reason != NULL ? reason :
+	    "session closed");
+	memcpy(s->last_error, why, sizeof(why));
 	s->state = SRV_DOWN;
 	s->since = now;
 	s->next_connect = now + s->backoff;
+	s->c = NULL;
+	s->cfg_ready = false;
+	mit_srv_down(s);
+	pcall_srv_down(s);
 	if (was_up)
 		log_warnx("server %s: session down: %s; again in %u s",
 		    s->cf->name, s->last_error, s->backoff);
@@ -336,17 +423,320 @@ srv_down(struct srv *s, const char *reason)
 	sigloss_check(s->d);
 }
 
+/* Happy eyeballs */
+
+static const char *
+family_name(int family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* The first IPv6 and the first IPv4 address of the server's name. */
+static int
+srv_resolve(struct srv *s, char addr[2][SRV_ADDR_MAX], int fam[2],
+    size_t *n)
+{
+	struct addrinfo hints, *res, *ai;
+	bool have6 = false, have4 = false;
+	char port[8];
+	int ret;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	snprintf(port, sizeof(port), "%u", s->cf->port);
+	if ((ret = getaddrinfo(s->cf->address, port, &hints, &res)) != 0) {
+		snprintf(s->last_error, sizeof(s->last_error), "%s: %s",
+		    s->cf->address, gai_strerror(ret));
+		return -1;
+	}
+	*n = 0;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		bool *have = ai->ai_family == AF_INET6 ? &have6 : &have4;
+
+		if ((ai->ai_family != AF_INET6 && ai->ai_family != AF_INET) ||
+		    *have)
+			continue;
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr[*n],
+		    SRV_ADDR_MAX, NULL, 0, NI_NUMERICHOST) != 0)
+			continue;
+		fam[*n] = ai->ai_family;
+		*have = true;
+		(*n)++;
+	}
+	freeaddrinfo(res);
+	/* IPv6 first (RFC 8305 section 4) */
+	if (*n == 2 && fam[0] == AF_INET) {
+		char t[SRV_ADDR_MAX];
+
+		memcpy(t, addr[0], sizeof(t));
+		memcpy(addr[0], addr[1], sizeof(t));
+		memcpy(addr[1], t, sizeof(t));
+		fam[0] = AF_INET6;
+		fam[1] = AF_INET;
+	}
+	if (*n == 0) {
+		snprintf(s->last_error, sizeof(s->last_error), "%s: no IPv6 "
+		    "or IPv4 address", s->cf->address);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start attempt @p a; false if it could not even begin. */
+static bool
+srv_att_start(struct srv_att *a)
+{
+	struct srv *s = a->s;
+	struct dots_client_params p;
+	char err[DOTS_CLIENT_DIAG_MAX];
+
+	srv_params(s->cf, a->addr, a->tr, &p);
+	p.event_arg = a;
+	a->c = dots_client_new(&p, err, sizeof(err));
+	if (a->c != NULL && dots_client_connect_start(a->c, err,
+	    sizeof(err)) == 0) {
+		log_debug("server %s: trying %s over %s, %s port %u",
+		    s->cf->name, srv_transport_name(a->tr),
+		    family_name(a->family), a->addr, s->cf->port);
+		return true;
+	}
+	a->dead = true;
+	snprintf(s->last_error, sizeof(s->last_error), "%s to %s: %.180s",
+	    srv_transport_name(a->tr), a->addr, err);
+	log_debug("server %s: %s", s->cf->name, s->last_error);
+	return false;
+}
+
+/* The Connection Attempt Delay: shorter under attack (RFC 9132 4.3). */
+static unsigned
+srv_he_delay(struct srv *s)
+{
+	return mit_any_live(s->d) ? SRV_HE_DELAY_ATTACK_MS : SRV_HE_DELAY_MS;
+}
+
+/*
+ * The candidates in order: DTLS before TLS, IPv6 before IPv4 (RFC 9132
+ * section 4.3), the transport and family of the last session first if
+ * it came up less than SRV_HE_CACHE seconds ago and no round failed
+ * since.
+ */
+static void
+srv_candidates(struct srv *s, char addr[2][SRV_ADDR_MAX], int fam[2],
+    size_t naddr)
+{
+	static const enum dots_transport order[] = { DOTS_TRANSPORT_DTLS,
+	    DOTS_TRANSPORT_TLS };
+	bool cached = s->has_winner && time(NULL) < s->win_until;
+	size_t i, j, k;
+
+	s->natt = 0;
+	for (i = 0; i < 2; i++) {
+		if ((s->cf->transport == CCONF_TRANSPORT_DTLS &&
+		    order[i] != DOTS_TRANSPORT_DTLS) ||
+		    (s->cf->transport == CCONF_TRANSPORT_TLS &&
+		    order[i] != DOTS_TRANSPORT_TLS))
+			continue;
+		for (j = 0; j < naddr; j++) {
+			struct srv_att *a = &s->att[s->natt++];
+
+			memset(a, 0, sizeof(*a));
+			a->s = s;
+			a->tr = order[i];
+			a->family = fam[j];
+			snprintf(a->addr, sizeof(a->addr), "%s", addr[j]);
+		}
+	}
+	for (k = 1; cached && k < s->natt; k++) {
+		struct srv_att t;
+
+		if (s->att[k].tr != s->win_tr ||
+		    s->att[k].family != s->win_family)
+			continue;
+		t = s->att[k];
+		memmove(&s->att[1], &s->att[0], k * sizeof(t));
+		s->att[0] = t;
+		break;
+	}
+}
+
+static void
+srv_connect(struct srv *s)
+{
+	char addr[2][SRV_ADDR_MAX];
+	int fam[2];
+	size_t naddr, i;
+	uint64_t now = now_ms();
+	unsigned delay = srv_he_delay(s);
+
+	srv_close_all(s);
+	s->state = SRV_CONNECTING;
+	if (srv_resolve(s, addr, fam, &naddr) != 0) {
+		s->has_winner = false;
+		srv_down(s, s->last_error);
+		return;
+	}
+	srv_candidates(s, addr, fam, naddr);
+	for (i = 0; i < s->natt; i++)
+		s->att[i].start_ms = now + i * delay;
+	s->round_end_ms = now + (uint64_t)s->cf->timeout * 1000 +
+	    (uint64_t)s->natt * delay;
+	log_debug("server %s: connecting to %s port %u (%zu attempts, %u ms "
+	    "apart)", s->cf->name, s->cf->address, s->cf->port, s->natt,
+	    delay);
+	srv_timers_one(s, now);
+}
+
+/* A round in which no attempt came up. */
+static void
+srv_round_failed(struct srv *s, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < s->natt; i++)
+		s->att[i].dead = true;
+	/* try the preferred order again next time */
+	s->has_winner = false;
+	srv_down(s, why);
+}
+
+/* Start the attempts that are due; end a round that ran out of time. */
+static void
+srv_timers_one(struct srv *s, uint64_t now)
+{
+	size_t i, live = 0;
+	bool next_now = false;
+
+	if (s->state != SRV_CONNECTING)
+		return;
+	for (i = 0; i < s->natt; i++) {
+		struct srv_att *a = &s->att[i];
+
+		if (a->c == NULL && !a->dead &&
+		    (now >= a->start_ms || next_now)) {
+			/* one that fails at once lets the next go */
+			next_now = !srv_att_start(a);
+		}
+		if (!a->dead)
+			live++;
+	}
+	if (live == 0)
+		srv_round_failed(s, s->last_error);
+	else if (now >= s->round_end_ms) {
+		char why[DOTS_CLIENT_DIAG_MAX + 64];
+
+		snprintf(why, sizeof(why), "no session within %u s%s%s",
+		    s->cf->timeout, s->last_error[0] != '\0' ? "; last: " :
+		    "", s->last_error);
+		srv_round_failed(s, why);
+	}
+}
+
+void
+srv_timers(struct dotscd *d)
+{
+	uint64_t now = now_ms();
+	size_t i;
+
+	for (i = 0; i < d->nsrv; i++)
+		srv_timers_one(d->srv[i], now);
+}
+
+/* Milliseconds until the next attempt is due, or -1. */
+int
+srv_timeout(struct dotscd *d)
+{
+	uint64_t now = now_ms(), next = 0;
+	size_t i, j;
+
+	for (i = 0; i < d->nsrv; i++) {
+		struct srv *s = d->srv[i];
+
+		if (s->state != SRV_CONNECTING)
+			continue;
+		for (j = 0; j < s->natt; j++)
+			if (s->att[j].c == NULL && !s->att[j].dead &&
+			    (next == 0 || s->att[j].start_ms < next))
+				next = s->att[j].start_ms;
+		if (next == 0 || s->round_end_ms < next)
+			next = s->round_end_ms;
+	}
+	if (next == 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+/* The attempt that came up first wins; the others are closed. */
+static void
+srv_att_up(struct srv_att *a)
+{
+	struct srv *s = a->s;
+	size_t i;
+
+	if (s->state == SRV_UP) {
+		a->dead = true;		/* a tie: the first one stays */
+		return;
+	}
+	for (i = 0; i < s->natt; i++)
+		if (&s->att[i] != a && !s->att[i].dead) {
+			if (s->att[i].c != NULL)
+				log_debug("server %s: %s to %s closed: %s "
+				    "came first", s->cf->name,
+				    srv_transport_name(s->att[i].tr),
+				    s->att[i].addr,
+				    srv_transport_name(a->tr));
+			s->att[i].dead = true;
+		}
+	s->c = a->c;
+	s->tr = a->tr;
+	snprintf(s->addr, sizeof(s->addr), "%s", a->addr);
+	s->has_winner = true;
+	s->win_tr = a->tr;
+	s->win_family = a->family;
+	s->win_until = time(NULL) + SRV_HE_CACHE;
+	srv_up(s);
+}
+
+static void
+srv_att_down(struct srv_att *a, const char *reason)
+{
+	struct srv *s = a->s;
+	size_t i;
+
+	a->dead = true;
+	if (s->state == SRV_UP && a->c == s->c) {
+		srv_down(s, reason);
+		return;
+	}
+	if (s->state != SRV_CONNECTING)
+		return;
+	snprintf(s->last_error, sizeof(s->last_error), "%s to %s: %.180s",
+	    srv_transport_name(a->tr), a->addr, reason != NULL ? reason :
+	    "refused");
+	log_debug("server %s: %s", s->cf->name, s->last_error);
+	/* a failure lets the next attempt start at once (RFC 8305 5) */
+	for (i = 0; i < s->natt; i++)
+		if (s->att[i].c == NULL && !s->att[i].dead) {
+			s->att[i].start_ms = now_ms();
+			break;
+		}
+	srv_timers_one(s, now_ms());
+}
+
 static void
 srv_event_cb(void *arg, const struct dots_client_event *ev)
 {
-	struct srv *s = arg;
+	struct srv_att *a = arg;
+	struct srv *s = a->s;
 
+	if (a->dead)
+		return;
 	switch (ev->type) {
 	case DOTS_CLIENT_UP:
-		srv_up(s);
+		srv_att_up(a);
 		break;
 	case DOTS_CLIENT_DOWN:
-		srv_down(s, ev->reason);
+		srv_att_down(a, ev->reason);
 		break;
 	case DOTS_CLIENT_HB_MISSED:
 		s->missed = ev->missed;
@@ -359,47 +749,259 @@ srv_event_cb(void *arg, const struct dots_client_event *ev)
 	}
 }
 
-static void
-srv_connect(struct srv *s)
-{
-	char err[256];
-
-	s->state = SRV_CONNECTING;
-	log_debug("server %s: connecting to %s port %u", s->cf->name,
-	    s->cf->address, s->cf->port);
-	if (dots_client_connect_start(s->c, err, sizeof(err)) != 0)
-		srv_down(s, err);
-}
-
 void
 srv_tick(struct dotscd *d, time_t now)
 {
 	size_t i;
 
 	for (i = 0; i < d->nsrv; i++) {
-		struct srv *s = &d->srv[i];
+		struct srv *s = d->srv[i];
 
 		if (s->state == SRV_DOWN && now >= s->next_connect)
 			srv_connect(s);
-		else if (s->state == SRV_UP)
+		else if (s->state == SRV_UP) {
 			srv_apply_config(s);
+			pcall_send_all(s);
+		}
 	}
+}
+
+int
+srv_pollfds(struct dotscd *d, struct pollfd *pfd, int max, int *timeout)
+{
+	int n = 0, t;
+	size_t i, j;
+
+	for (i = 0; i < d->nsrv; i++)
+		for (j = 0; j < d->srv[i]->natt; j++) {
+			struct dots_client *c = d->srv[i]->att[j].c;
+
+			if (c == NULL || d->srv[i]->att[j].dead || n == max)
+				continue;
+			pfd[n].fd = dots_client_fd(c);
+			pfd[n++].events = POLLIN;
+			t = dots_client_timeout(c);
+			if (t >= 0 && t < *timeout)
+				*timeout = t;
+		}
+	t = srv_timeout(d);
+	if (t >= 0 && t < *timeout)
+		*timeout = t;
+	return n;
+}
+
+/* I/O and timers of every live attempt; callbacks run from here. */
+void
+srv_process(struct dotscd *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->nsrv; i++)
+		for (j = 0; j < d->srv[i]->natt; j++) {
+			struct srv_att *a = &d->srv[i]->att[j];
+
+			if (a->c != NULL && !a->dead &&
+			    dots_client_process(a->c, 0) != 0)
+				log_debug("server %s: I/O error",
+				    d->srv[i]->cf->name);
+		}
+	srv_timers(d);
+}
+
+/* Free the clients closed by callbacks, outside them. */
+void
+srv_reap(struct dotscd *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->nsrv; i++)
+		for (j = 0; j < d->srv[i]->natt; j++) {
+			struct srv_att *a = &d->srv[i]->att[j];
+
+			if (a->dead && a->c != NULL) {
+				if (d->srv[i]->c == a->c)
+					d->srv[i]->c = NULL;
+				dots_client_free(a->c);
+				a->c = NULL;
+			}
+		}
 }
 
 json_t *
 srv_json(const struct srv *s)
 {
+	static const char *const conf_tr[] = {
+		[CCONF_TRANSPORT_AUTO] = "auto",
+		[CCONF_TRANSPORT_DTLS] = "dtls",
+		[CCONF_TRANSPORT_TLS] = "tls",
+	};
 	json_t *o;
 
-	o = json_pack("{ss ss si ss ss sI si si si}", "name", s->cf->name,
+	o = json_pack("{ss ss si ss ss ss sI si si si}", "name", s->cf->name,
 	    "address", s->cf->address, "port", (int)s->cf->port,
-	    "transport", s->cf->transport == CCONF_TRANSPORT_TLS ? "tls" :
-	    "dtls", "state", srv_state_name(s->state), "since",
-	    (json_int_t)s->since, "missed-heartbeats", (int)s->missed,
-	    "heartbeat-interval", (int)s->hb_interval,
+	    "transport", s->state == SRV_UP ? srv_transport_name(s->tr) :
+	    conf_tr[s->cf->transport], "transport-config",
+	    conf_tr[s->cf->transport], "state", srv_state_name(s->state),
+	    "since", (json_int_t)s->since, "missed-heartbeats",
+	    (int)s->missed, "heartbeat-interval", (int)s->hb_interval,
 	    "missing-hb-allowed", (int)s->hb_missing);
+	if (o != NULL && s->state == SRV_UP)
+		json_object_set_new(o, "remote-address", json_string(s->addr));
 	if (o != NULL && s->last_error[0] != '\0')
 		json_object_set_new(o, "last-error",
 		    json_string(s->last_error));
+	if (o != NULL && s->ncalls > 0)
+		json_object_set_new(o, "queued-calls",
+		    json_integer((json_int_t)s->ncalls));
 	return o;
+}
+
+/* Reload */
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether the session to @p a would be the same under @p b. */
+static bool
+cf_same(const struct cconf_server *a, const struct cconf_server *b)
+{
+	return str_same(a->address, b->address) && a->port == b->port &&
+	    a->transport == b->transport &&
+	    str_same(a->server_name, b->server_name) &&
+	    str_same(a->ca_file, b->ca_file) &&
+	    str_same(a->cert_file, b->cert_file) &&
+	    str_same(a->key_file, b->key_file) &&
+	    str_same(a->psk_identity, b->psk_identity) &&
+	    a->psk_key.len == b->psk_key.len &&
+	    (a->psk_key.len == 0 || memcmp(a->psk_key.data, b->psk_key.data,
+	    a->psk_key.len) == 0) &&
+	    a->heartbeat_interval == b->heartbeat_interval &&
+	    a->missing_hb_allowed == b->missing_hb_allowed &&
+	    a->timeout == b->timeout;
+}
+
+/* The mitigations and queued calls of @p old go to @p s, whose session
+ * is new: everything in flight on the old one is sent again. */
+static void
+srv_move(struct srv *old, struct srv *s)
+{
+	struct pcall **pp;
+	struct mit *m;
+
+	mit_srv_down(old);
+	pcall_srv_down(old);
+	for (m = old->d->mits; m != NULL; m = m->next)
+		if (m->s == old)
+			m->s = s;
+	for (pp = &s->calls; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = old->calls;
+	for (; *pp != NULL; pp = &(*pp)->next)
+		(*pp)->s = s;
+	s->ncalls += old->ncalls;
+	old->calls = NULL;
+	old->ncalls = 0;
+	s->has_winner = old->has_winner;
+	s->win_tr = old->win_tr;
+	s->win_family = old->win_family;
+	s->win_until = old->win_until;
+}
+
+/* A server no longer configured: its mitigations are forgotten here
+ * (the database keeps them, as at a start without it). */
+static void
+srv_forget(struct srv *old)
+{
+	struct dotscd *d = old->d;
+	struct mit *m, *next;
+	unsigned n = 0;
+
+	mit_srv_down(old);
+	for (m = d->mits; m != NULL; m = next) {
+		next = m->next;
+		if (m->s != old)
+			continue;
+		if (m->state != MIT_ENDED && m->state != MIT_FAILED)
+			n++;
+		mit_forget(d, m);
+	}
+	if (n > 0)
+		log_warnx("server %s: removed with %u mitigations not "
+		    "ended; they stay in the database", old->cf->name, n);
+}
+
+/*
+ * Take the servers of @p nc: an unchanged one keeps its session, a
+ * changed one gets a new session and keeps its mitigations, a new one
+ * connects, a removed one is closed.  Nothing changes on failure.
+ * @p nc becomes d->conf afterwards (by the caller).
+ */
+int
+srv_reload(struct dotscd *d, const struct cconf *nc, char *err,
+    size_t errlen)
+{
+	struct srv **ns, *old;
+	size_t i, j;
+	bool lost = false;
+
+	ns = calloc(nc->n_server > 0 ? nc->n_server : 1, sizeof(*ns));
+	if (ns == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < nc->n_server; i++) {
+		const struct cconf_server *cf = &nc->server[i];
+
+		old = srv_find(d, cf->name);
+		if (old != NULL && cf_same(old->cf, cf))
+			continue;
+		if ((ns[i] = srv_new(d, cf, err, errlen)) == NULL)
+			goto fail;
+	}
+	/* from here on nothing fails */
+	for (i = 0; i < nc->n_server; i++) {
+		const struct cconf_server *cf = &nc->server[i];
+
+		old = srv_find(d, cf->name);
+		if (ns[i] == NULL) {
+			ns[i] = old;
+			old->cf = cf;
+			continue;
+		}
+		if (old == NULL) {
+			log_info("server %s: added", cf->name);
+			continue;
+		}
+		log_info("server %s: changed; new session", cf->name);
+		srv_move(old, ns[i]);
+	}
+	for (j = 0; j < d->nsrv; j++) {
+		old = d->srv[j];
+		for (i = 0; i < nc->n_server; i++)
+			if (ns[i] == old)
+				break;
+		if (i < nc->n_server)
+			continue;	/* kept */
+		if (cconf_server_by_name(nc, old->cf->name) == NULL) {
+			log_info("server %s: removed", old->cf->name);
+			lost |= old->state == SRV_UP;
+			srv_forget(old);
+		}
+		srv_free(old);
+	}
+	free(d->srv);
+	d->srv = ns;
+	d->nsrv = nc->n_server;
+	if (lost)
+		sigloss_check(d);
+	return 0;
+fail:
+	for (i = 0; i < nc->n_server; i++)
+		srv_free(ns[i]);	/* only new ones so far */
+	free(ns);
+	return -1;
 }
