@@ -214,6 +214,7 @@ int	 srv_reload(struct dotscd *d, const struct cconf *nc, char *err,
 	    size_t errlen);
 const char *srv_transport_name(enum dots_transport tr);
 void	 srv_apply_config(struct srv *s);
+void	 srv_config_reread(struct srv *s);
 struct srv *srv_find(struct dotscd *d, const char *name);
 struct srv *srv_preferred(struct dotscd *d);
 const char *srv_state_name(enum srv_state st);

@@ -110,6 +110,8 @@ pcall_cb(void *arg, const struct dots_reply *r)
 		    r->diag);
 	if (p->w != NULL)
 		waiter_call_done(p, r, NULL);
+	if (p->kind == PCALL_CONFIG && r->code / 100 == 2)
+		srv_config_reread(p->s);	/* what is in force now */
 	pcall_free(p);
 }
 
@@ -178,10 +180,14 @@ pcall_forget_mit(struct mit *m, const char *why)
 {
 	struct pcall *p, *next;
 
+	char what[64];
+
 	for (p = m->s->calls; p != NULL; p = next) {
 		next = p->next;
 		if (p->m != m)
 			continue;
+		log_info("server %s: %s dropped: %s", m->s->cf->name,
+		    pcall_what(p, what, sizeof(what)), why);
 		if (p->w != NULL)
 			waiter_call_done(p, NULL, why);
 		pcall_free(p);

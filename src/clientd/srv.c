@@ -364,6 +364,33 @@ config_get_cb(void *arg, const struct dots_reply *r)
 }
 
 static void
+config_reread_cb(void *arg, const struct dots_reply *r)
+{
+	struct srv *s = arg;
+
+	if (s->c == NULL || r->error != 0 || r->code != 205 ||
+	    r->body == NULL || r->body->kind != DOTS_SIG_CONFIG)
+		return;
+	dots_signal_free(s->config);
+	s->config = dots_client_take_body(s->c);
+	s->hb_interval = 0;	/* apply anew */
+	srv_apply_config(s);
+}
+
+/* Read /config again, after a configuration was accepted. */
+void
+srv_config_reread(struct srv *s)
+{
+	struct dots_request r;
+
+	if (s->state != SRV_UP || s->c == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.op = DOTS_REQ_CONFIG_GET;
+	dots_client_send(s->c, &r, config_reread_cb, s, NULL);
+}
+
+static void
 srv_up(struct srv *s)
 {
 	struct dots_request r;
