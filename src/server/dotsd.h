@@ -77,9 +77,10 @@ struct dotsd {
 	LIST_HEAD(, sig_session) sessions;	/* authenticated ones */
 	struct sig_saved_config	*saved;
 	size_t			 nsaved;
-	/* answers held until the turn's commit (sig_defer.c) */
-	struct sig_pending	*pending;
+	/* answers held until the turn's commit, then until sent */
+	struct sig_pending	*pending, *released;	/* sig_defer.c */
 	size_t			 npending, cappending;
+	size_t			 nreleased, capreleased;
 	/* resources to delete after the current loop turn */
 	coap_resource_t		**doomed;
 	size_t			 ndoomed, capdoomed;
@@ -133,6 +134,7 @@ bool	sig_deferred(coap_session_t *s, const coap_pdu_t *req,
 void	sig_defer(struct dotsd *d, coap_session_t *s, const coap_pdu_t *req,
 	    coap_pdu_t *resp, struct sig_reply *r);
 void	sig_release_deferred(struct dotsd *d, bool committed);
+void	sig_defer_free(struct dotsd *d);
 
 /* sig_util.c */
 void	sig_reply_error(coap_pdu_t *resp, int code, const char *diag);

@@ -377,10 +377,10 @@ dotsd_cleanup(struct dotsd *d)
 {
 	dc_free(d->dc);
 	mit_engine_free(d->engine);
+	sig_defer_free(d);
 	if (d->ctx != NULL)
 		coap_free_context(d->ctx);
 	free(d->doomed);
-	free(d->pending);
 	free(d->saved);
 	coap_cleanup();
 }

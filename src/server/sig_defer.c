@@ -11,6 +11,9 @@
  *
  * libcoap calls the handler a second time when the held answer is
  * triggered; sig_deferred() recognises that call and sends what was kept.
+ * The answers stay ours, never libcoap's: libcoap 4.3.1 drops an async
+ * without a word when its session goes, so a kept answer whose async is
+ * gone is freed at the next release (or at shutdown) instead of leaking.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +32,10 @@ struct sig_reply {
 };
 
 struct sig_pending {
-	coap_session_t	*session;
-	uint8_t		 token[8];
-	size_t		 token_len;
+	coap_session_t		*session;	/* referenced */
+	uint8_t			 token[8];
+	size_t			 token_len;
+	struct sig_reply	*reply;
 };
 
 struct sig_reply *
@@ -96,20 +100,58 @@ sig_reply_write(coap_pdu_t *resp, const struct sig_reply *r)
 		coap_add_data(resp, r->len, r->data);
 }
 
+/* Room for one more entry in @p *v. */
+static int
+pending_grow(struct sig_pending **v, size_t n, size_t *cap)
+{
+	struct sig_pending *bigger;
+	size_t c = *cap ? *cap * 2 : 64;
+
+	if (n < *cap)
+		return 0;
+	bigger = realloc(*v, c * sizeof(*bigger));
+	if (bigger == NULL)
+		return -1;
+	*v = bigger;
+	*cap = c;
+	return 0;
+}
+
+static void
+pending_drop(struct sig_pending *v, size_t *n, size_t i)
+{
+	sig_reply_free(v[i].reply);
+	coap_session_release(v[i].session);
+	v[i] = v[--*n];
+}
+
+static bool
+same_token(const struct sig_pending *p, coap_bin_const_t tok)
+{
+	return tok.length == p->token_len &&
+	    memcmp(tok.s, p->token, tok.length) == 0;
+}
+
 /* Handler entry: is this the second call, for an answer we kept? */
 bool
 sig_deferred(coap_session_t *s, const coap_pdu_t *req, coap_pdu_t *resp)
 {
-	coap_async_t *a = coap_find_async(s, coap_pdu_get_token(req));
-	struct sig_reply *r;
+	struct dotsd *d = sig_dotsd(s);
+	coap_bin_const_t tok = coap_pdu_get_token(req);
+	size_t i;
 
-	if (a == NULL)
+	if (coap_find_async(s, tok) == NULL)
 		return false;
-	r = coap_async_get_app_data(a);
-	if (r != NULL) {
-		sig_reply_write(resp, r);
-		coap_async_set_app_data(a, NULL);
-		sig_reply_free(r);
+	for (i = 0; i < d->nreleased; i++) {
+		if (d->released[i].session != s ||
+		    !same_token(&d->released[i], tok))
+			continue;
+		if (d->released[i].reply != NULL)
+			sig_reply_write(resp, d->released[i].reply);
+		else
+			sig_reply_error(resp, 500, "out of memory");
+		pending_drop(d->released, &d->nreleased, i);
+		break;
 	}
 	return true;	/* libcoap frees the async after this call */
 }
@@ -120,33 +162,25 @@ sig_defer(struct dotsd *d, coap_session_t *s, const coap_pdu_t *req,
     coap_pdu_t *resp, struct sig_reply *r)
 {
 	coap_bin_const_t tok = coap_pdu_get_token(req);
-	struct sig_pending *p, *bigger;
-	coap_async_t *a;
+	struct sig_pending *p;
 
 	if (r == NULL) {
 		sig_reply_error(resp, 500, "out of memory");
 		return;
 	}
-	if (d->npending == d->cappending) {
-		size_t cap = d->cappending ? d->cappending * 2 : 64;
-
-		bigger = realloc(d->pending, cap * sizeof(*bigger));
-		if (bigger == NULL)
-			goto now;
-		d->pending = bigger;
-		d->cappending = cap;
-	}
-	if (tok.length > sizeof(p->token))
+	if (tok.length > sizeof(p->token) ||
+	    pending_grow(&d->pending, d->npending, &d->cappending) != 0 ||
+	    pending_grow(&d->released, d->nreleased + d->npending,
+	    &d->capreleased) != 0)
 		goto now;
 	/* delay 0: wait until coap_async_trigger() */
-	a = coap_register_async(s, req, 0);
-	if (a == NULL)
+	if (coap_register_async(s, req, 0) == NULL)
 		goto now;
-	coap_async_set_app_data(a, r);
 	p = &d->pending[d->npending++];
 	p->session = coap_session_reference(s);
 	memcpy(p->token, tok.s, tok.length);
 	p->token_len = tok.length;
+	p->reply = r;
 	/* no code: libcoap sends only an empty ACK for a CON request */
 	return;
 now:
@@ -155,27 +189,56 @@ now:
 	sig_reply_free(r);
 }
 
-/* After the commit: release every held answer (5.03 if it failed). */
+/*
+ * After the commit: release every held answer (5.03 if it failed).  Room
+ * in the released list was made when each was held.
+ */
 void
 sig_release_deferred(struct dotsd *d, bool committed)
 {
 	size_t i;
 
+	/* released before, and their async gone without a handler call */
+	for (i = 0; i < d->nreleased; ) {
+		struct sig_pending *p = &d->released[i];
+		coap_bin_const_t tok = { p->token_len, p->token };
+
+		if (coap_find_async(p->session, tok) == NULL)
+			pending_drop(d->released, &d->nreleased, i);
+		else
+			i++;
+	}
 	for (i = 0; i < d->npending; i++) {
 		struct sig_pending *p = &d->pending[i];
 		coap_bin_const_t tok = { p->token_len, p->token };
 		coap_async_t *a = coap_find_async(p->session, tok);
 
-		if (a != NULL) {
-			if (!committed) {
-				sig_reply_free(coap_async_get_app_data(a));
-				coap_async_set_app_data(a, sig_reply_new(503,
-				    NULL, "the request could not be stored",
-				    5));
-			}
-			coap_async_trigger(a);
+		if (a == NULL) {
+			sig_reply_free(p->reply);
+			coap_session_release(p->session);
+			continue;
 		}
-		coap_session_release(p->session);
+		if (!committed) {
+			sig_reply_free(p->reply);
+			p->reply = sig_reply_new(503, NULL,
+			    "the request could not be stored", 5);
+		}
+		coap_async_trigger(a);
+		d->released[d->nreleased++] = *p;
 	}
 	d->npending = 0;
+}
+
+/* At shutdown: whatever is still held or unsent. */
+void
+sig_defer_free(struct dotsd *d)
+{
+	while (d->npending > 0)
+		pending_drop(d->pending, &d->npending, 0);
+	while (d->nreleased > 0)
+		pending_drop(d->released, &d->nreleased, 0);
+	free(d->pending);
+	free(d->released);
+	d->pending = d->released = NULL;
+	d->cappending = d->capreleased = 0;
 }
