@@ -321,19 +321,21 @@ cfg_value(json_t *p, char *buf, size_t len)
 	    "min-value-decimal" }, *const hi[] = { "max-value",
 	    "max-value-decimal" };
 	char c[64], a[64], z[64];
+	const char *cv;
 	size_t d;
 
 	if (!json_is_object(p))
 		return "-";
 	d = json_object_get(p, "current-value-decimal") != NULL ||
 	    json_object_get(p, "min-value-decimal") != NULL;
-	member(p, cur[d], c, sizeof(c));
+	/* "-" for an absent member: c itself is then left unwritten */
+	cv = member(p, cur[d], c, sizeof(c));
 	if (json_object_get(p, lo[d]) != NULL ||
 	    json_object_get(p, hi[d]) != NULL)
-		snprintf(buf, len, "%s [%s-%s]", c, member(p, lo[d], a,
+		snprintf(buf, len, "%s [%s-%s]", cv, member(p, lo[d], a,
 		    sizeof(a)), member(p, hi[d], z, sizeof(z)));
 	else
-		snprintf(buf, len, "%s", c);
+		snprintf(buf, len, "%s", cv);
 	return buf;
 }
 
