@@ -201,6 +201,9 @@ struct dotscd {
 };
 
 /* srv.c */
+struct srv *srv_new(struct dotscd *d, const struct cconf_server *cf,
+	    char *err, size_t errlen);
+void	 srv_free(struct srv *s);
 int	 srv_init(struct dotscd *d, char *err, size_t errlen);
 void	 srv_free_all(struct dotscd *d);
 void	 srv_tick(struct dotscd *d, time_t now);
@@ -210,8 +213,6 @@ int	 srv_pollfds(struct dotscd *d, struct pollfd *pfd, int max,
 	    int *timeout);
 void	 srv_process(struct dotscd *d);
 void	 srv_reap(struct dotscd *d);
-int	 srv_reload(struct dotscd *d, const struct cconf *nc, char *err,
-	    size_t errlen);
 const char *srv_transport_name(enum dots_transport tr);
 void	 srv_apply_config(struct srv *s);
 void	 srv_config_reread(struct srv *s);
@@ -253,6 +254,8 @@ void	 pcall_forget_mit(struct mit *m, const char *why);
 void	 pcall_free_all(struct srv *s);
 
 /* reload.c */
+int	 srv_reload(struct dotscd *d, const struct cconf *nc, char *err,
+	    size_t errlen);
 int	 dotscd_reload(struct dotscd *d);
 
 /* ctl_cmd.c */

@@ -2,14 +2,23 @@
  * opendots - DDoS Open Threat Signaling
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * The sessions to the DOTS servers.  Each configured server has one
- * dotsclient; the daemon connects it without blocking, and when the
- * library reports the session down (refused, closed, or heartbeats
- * unanswered) it tries again after a delay that starts at reconnect-min
- * (1 s) and doubles after each failure up to reconnect-max (60 s): RFC
- * 9132 section 4.7 wants a client that keeps failing to back off, and 60
- * s is the pace it gives for that.  A session that came up resets the
- * delay.
+ * The sessions to the DOTS servers.  Connecting to a server is a round
+ * of attempts, each its own dotsclient, raced as RFC 9132 section 4.3
+ * asks (happy eyeballs): with `transport auto`, DTLS then TLS, each over
+ * the name's IPv6 then IPv4 address, one attempt started every 250 ms
+ * (RFC 8305's Connection Attempt Delay; 100 ms while a mitigation is
+ * live, as RFC 9132 asks under attack), the next at once when one fails.
+ * The first session up wins and the others are closed; its transport
+ * and family are tried first in the next rounds for SRV_HE_CACHE
+ * seconds, unless a round fails.  Clients closed from within a callback
+ * are freed by srv_reap(), after the loop's I/O.  When a round fails or
+ * the session goes down (closed, or heartbeats unanswered) the daemon
+ * tries again after a delay that starts at reconnect-min (1 s) and
+ * doubles after each failure up to reconnect-max (60 s): RFC 9132
+ * section 4.7 wants a client that keeps failing to back off, and 60 s is
+ * the pace it gives for that.  A session that came up resets the delay.
+ * Since each session has its own client, observations are registered
+ * anew on the next one (mit_srv_down, mit_srv_up).
  *
  * Once up, the server's /config is read; if the configuration asks for a
  * heartbeat interval or missing-hb-allowed, they are fitted into the
@@ -102,7 +111,7 @@ srv_params(const struct cconf_server *cf, const char *host,
  * A new server, not connected.  Its files are read once here so that a
  * certificate or key that cannot be used is refused at start or reload.
  */
-static struct srv *
+struct srv *
 srv_new(struct dotscd *d, const struct cconf_server *cf, char *err,
     size_t errlen)
 {
@@ -147,7 +156,7 @@ srv_close_all(struct srv *s)
 	s->c = NULL;
 }
 
-static void
+void
 srv_free(struct srv *s)
 {
 	if (s == NULL)
@@ -883,152 +892,3 @@ srv_json(const struct srv *s)
 	return o;
 }
 
-/* Reload */
-
-static bool
-str_same(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) ||
-	    (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* Whether the session to @p a would be the same under @p b. */
-static bool
-cf_same(const struct cconf_server *a, const struct cconf_server *b)
-{
-	return str_same(a->address, b->address) && a->port == b->port &&
-	    a->transport == b->transport &&
-	    str_same(a->server_name, b->server_name) &&
-	    str_same(a->ca_file, b->ca_file) &&
-	    str_same(a->cert_file, b->cert_file) &&
-	    str_same(a->key_file, b->key_file) &&
-	    str_same(a->psk_identity, b->psk_identity) &&
-	    a->psk_key.len == b->psk_key.len &&
-	    (a->psk_key.len == 0 || memcmp(a->psk_key.data, b->psk_key.data,
-	    a->psk_key.len) == 0) &&
-	    a->heartbeat_interval == b->heartbeat_interval &&
-	    a->missing_hb_allowed == b->missing_hb_allowed &&
-	    a->timeout == b->timeout;
-}
-
-/* The mitigations and queued calls of @p old go to @p s, whose session
- * is new: everything in flight on the old one is sent again. */
-static void
-srv_move(struct srv *old, struct srv *s)
-{
-	struct pcall **pp;
-	struct mit *m;
-
-	mit_srv_down(old);
-	pcall_srv_down(old);
-	for (m = old->d->mits; m != NULL; m = m->next)
-		if (m->s == old)
-			m->s = s;
-	for (pp = &s->calls; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = old->calls;
-	for (; *pp != NULL; pp = &(*pp)->next)
-		(*pp)->s = s;
-	s->ncalls += old->ncalls;
-	old->calls = NULL;
-	old->ncalls = 0;
-	s->has_winner = old->has_winner;
-	s->win_tr = old->win_tr;
-	s->win_family = old->win_family;
-	s->win_until = old->win_until;
-}
-
-/* A server no longer configured: its mitigations are forgotten here
- * (the database keeps them, as at a start without it). */
-static void
-srv_forget(struct srv *old)
-{
-	struct dotscd *d = old->d;
-	struct mit *m, *next;
-	unsigned n = 0;
-
-	mit_srv_down(old);
-	for (m = d->mits; m != NULL; m = next) {
-		next = m->next;
-		if (m->s != old)
-			continue;
-		if (m->state != MIT_ENDED && m->state != MIT_FAILED)
-			n++;
-		mit_forget(d, m);
-	}
-	if (n > 0)
-		log_warnx("server %s: removed with %u mitigations not "
-		    "ended; they stay in the database", old->cf->name, n);
-}
-
-/*
- * Take the servers of @p nc: an unchanged one keeps its session, a
- * changed one gets a new session and keeps its mitigations, a new one
- * connects, a removed one is closed.  Nothing changes on failure.
- * @p nc becomes d->conf afterwards (by the caller).
- */
-int
-srv_reload(struct dotscd *d, const struct cconf *nc, char *err,
-    size_t errlen)
-{
-	struct srv **ns, *old;
-	size_t i, j;
-	bool lost = false;
-
-	ns = calloc(nc->n_server > 0 ? nc->n_server : 1, sizeof(*ns));
-	if (ns == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < nc->n_server; i++) {
-		const struct cconf_server *cf = &nc->server[i];
-
-		old = srv_find(d, cf->name);
-		if (old != NULL && cf_same(old->cf, cf))
-			continue;
-		if ((ns[i] = srv_new(d, cf, err, errlen)) == NULL)
-			goto fail;
-	}
-	/* from here on nothing fails */
-	for (i = 0; i < nc->n_server; i++) {
-		const struct cconf_server *cf = &nc->server[i];
-
-		old = srv_find(d, cf->name);
-		if (ns[i] == NULL) {
-			ns[i] = old;
-			old->cf = cf;
-			continue;
-		}
-		if (old == NULL) {
-			log_info("server %s: added", cf->name);
-			continue;
-		}
-		log_info("server %s: changed; new session", cf->name);
-		srv_move(old, ns[i]);
-	}
-	for (j = 0; j < d->nsrv; j++) {
-		old = d->srv[j];
-		for (i = 0; i < nc->n_server; i++)
-			if (ns[i] == old)
-				break;
-		if (i < nc->n_server)
-			continue;	/* kept */
-		if (cconf_server_by_name(nc, old->cf->name) == NULL) {
-			log_info("server %s: removed", old->cf->name);
-			lost |= old->state == SRV_UP;
-			srv_forget(old);
-		}
-		srv_free(old);
-	}
-	free(d->srv);
-	d->srv = ns;
-	d->nsrv = nc->n_server;
-	if (lost)
-		sigloss_check(d);
-	return 0;
-fail:
-	for (i = 0; i < nc->n_server; i++)
-		srv_free(ns[i]);	/* only new ones so far */
-	free(ns);
-	return -1;
-}
