@@ -21,6 +21,7 @@ PACKAGES=(
 	libcoap3-dev		# dotsd: CoAP over (D)TLS (libcoap-3-gnutls)
 	libgnutls28-dev		# dotsd: certificates, cuid of the peer
 	libmicrohttpd-dev	# dotsd: the data channel's HTTPS server (RFC 8783 RESTCONF), GnuTLS build
+	libcurl4-gnutls-dev	# dotsctl dc: the data channel's HTTPS client (GnuTLS build)
 	curl			# tests/integration: the independent client of the data channel
 	libcoap3-bin		# coap-client-gnutls, for tests/integration
 	libcmocka-dev		# unit tests
