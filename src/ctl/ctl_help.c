@@ -66,7 +66,10 @@ static const char globals[] =
     "  -h, --help         this help; dotsctl CMD --help for one command\n"
     "  --direct HOST[:PORT] --ca FILE --cert FILE --key FILE [--tls]\n"
     "                     no daemon: one request to a DOTS server (mitigate,\n"
-    "                     status, withdraw, efficacy), over DTLS or TLS\n";
+    "                     status, withdraw, efficacy), over DTLS or TLS\n"
+    "\n"
+    "dotsctl dc --url https://HOST:PORT --ca F --cert F --key F COMMAND\n"
+    "                     the data channel (RFC 8783); see dotsctl dc --help\n";
 
 static const char exits[] =
     "Exit status: 0 done, 1 refused or failed, 2 bad usage (nothing sent),\n"

@@ -5,11 +5,31 @@
  * dotsctl: parse the command line, check everything that can be checked
  * locally (the scope, the settings), then hand the request to the daemon
  * (ctl_sock.c) or, with --direct, to a DOTS server (ctl_direct.c).  A
- * usage error exits 2 before any connection is made.
+ * usage error exits 2 before any connection is made.  `dotsctl dc`, the
+ * data channel, has a command line of its own (ctl_dc_args.c).
  */
 #include <stdlib.h>
 
 #include "ctl.h"
+#include "ctl_dc.h"
+
+static int
+main_dc(int argc, char *argv[])
+{
+	struct ctl_dc_req req;
+	char err[CTL_ERR_MAX];
+
+	if (ctl_dc_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dotsctl: %s\n(dotsctl dc --help tells more)\n",
+		    err);
+		return CTL_EXIT_USAGE;
+	}
+	if (req.help) {
+		ctl_dc_help(stdout);
+		return CTL_EXIT_OK;
+	}
+	return ctl_dc_run(&req);
+}
 
 int
 main(int argc, char *argv[])
@@ -21,6 +41,8 @@ main(int argc, char *argv[])
 	const char *path;
 	int ret;
 
+	if (ctl_dc_argv_is(argc, argv))
+		return main_dc(argc, argv);
 	if (ctl_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dotsctl: %s\n"
 		    "(dotsctl %s%s--help tells more)\n", err,
