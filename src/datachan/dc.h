@@ -87,5 +87,16 @@ void		 dc_tick(struct dc *dc, time_t now);
  * their own answer if @p committed, else with a 500.
  */
 void		 dc_release(struct dc *dc, bool committed);
+/**
+ * For the signal channel's alias-name (RFC 9132 section 4.4.1): append
+ * the targets of alias @p name of client @p cuid (target-prefix,
+ * -port-range, -protocol, -fqdn, -uri) to @p out, without repeating any.
+ * Arrays are (re)allocated in @p m's arena; @p out must live in @p m.
+ * Only the client's own aliases are found, and not one expired at @p now.
+ * @return 0 found, 1 no such alias, -1 error (store, memory)
+ */
+int		 dc_alias_targets(struct dc *dc, const char *cuid,
+		    const char *name, time_t now, struct dots_signal *m,
+		    struct dots_target *out);
 
 #endif /* DOTS_DC_H */

@@ -538,3 +538,16 @@ dc_tick(struct dc *dc, time_t now)
 		log_warnx("data channel: expiry: %s",
 		    dc_store_errmsg(dc->core.store));
 }
+
+int
+dc_alias_targets(struct dc *dc, const char *cuid, const char *name,
+    time_t now, struct dots_signal *m, struct dots_target *out)
+{
+	int ret = dc_core_alias_targets(&dc->core, cuid, name, now, m, out);
+
+	if (ret < 0)
+		log_warnx("data channel: alias '%s' of cuid %s cannot be "
+		    "read (store: %s)", name, cuid,
+		    dc_store_errmsg(dc->core.store));
+	return ret;
+}

@@ -215,4 +215,11 @@ char	*dc_error_body(const struct dc_error *e);
 int	dc_acl_lookup(struct dc_core *c, const char *cuid, const char *name,
 	    char *why, size_t whylen);
 
+/* dc_alias.c */
+
+/** dc_alias_targets() on the core (dc.h); for tests too. */
+int	dc_core_alias_targets(struct dc_core *c, const char *cuid,
+	    const char *name, time_t now, struct dots_signal *m,
+	    struct dots_target *out);
+
 #endif /* DOTS_DC_INT_H */

@@ -63,6 +63,9 @@ struct mitigation {
 	char			 cdid[MIT_ID_MAX + 1];
 	uint32_t		 mid;
 	struct dots_signal	*req;		/* one scope, as requested */
+	struct dots_signal	*eff;		/* req with its aliases expanded
+						   (no alias-name), or NULL if
+						   it names none */
 	uint8_t			 status;	/* enum dots_status */
 	bool			 trigger;
 	bool			 applied;	/* handed to the backend */
@@ -80,7 +83,7 @@ struct mitigation {
 	/* own targets that another client's enforced request also covers */
 	struct dots_prefix	*cf_prefix;
 	size_t			 n_cf_prefix;
-	char			**cf_fqdn;	/* borrowed from req */
+	char			**cf_fqdn;	/* borrowed from the targets */
 	size_t			 n_cf_fqdn;
 };
 
@@ -107,6 +110,21 @@ struct mit_params {
 struct mit_engine	*mit_engine_new(struct store *st,
 			    const struct mit_params *p, mit_change_fn cb,
 			    void *cb_arg);
+
+/*
+ * Appends the targets of alias @p name of client @p cuid, as of @p now,
+ * to @p out, which lives in @p m (its arrays go to @p m's arena).
+ * @return 0, 1 no such alias of this client, -1 error
+ */
+typedef int (*mit_alias_fn)(void *arg, const char *cuid, const char *name,
+    time_t now, struct dots_signal *m, struct dots_target *out);
+
+/*
+ * Where alias-name is looked up (the data channel); without it, a request
+ * with alias-name is refused.  Set it before mit_engine_restore().
+ */
+void			 mit_engine_set_aliases(struct mit_engine *e,
+			    mit_alias_fn fn, void *arg);
 void			 mit_engine_free(struct mit_engine *e);
 /* Reload mitigations from the store and re-drive the backends. */
 int			 mit_engine_restore(struct mit_engine *e,

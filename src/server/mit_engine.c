@@ -55,7 +55,9 @@ struct mit_engine {
 	struct mi_trie		 prefixes;
 	struct mi_strset	 fqdns;		/* case-insensitive */
 	struct mi_strset	 uris;
-	struct mi_strset	 aliases;
+	/* alias-name lookups */
+	mit_alias_fn		 alias_fn;
+	void			*alias_arg;
 };
 
 /* A growing array of mitigations. */
@@ -64,10 +66,21 @@ struct mvec {
 	size_t			  n, cap;
 };
 
+/* The scope as the client sent it: what is stored and shown. */
 static struct dots_scope *
 scope_of(const struct mitigation *m)
 {
 	return &m->req->mitigation.scope[0];
+}
+
+/*
+ * The scope with its aliases expanded: what is authorized, enforced and
+ * compared with other requests.
+ */
+static struct dots_scope *
+targets_of(const struct mitigation *m)
+{
+	return m->eff != NULL ? &m->eff->mitigation.scope[0] : scope_of(m);
 }
 
 void
@@ -133,8 +146,7 @@ mit_engine_new(struct store *st, const struct mit_params *p, mit_change_fn cb,
 	if (mi_hash_init(&e->by_key) != 0 || mi_hash_init(&e->by_id) != 0 ||
 	    mi_hash_init(&e->cuids) != 0 ||
 	    mi_strset_init(&e->fqdns, true) != 0 ||
-	    mi_strset_init(&e->uris, false) != 0 ||
-	    mi_strset_init(&e->aliases, false) != 0) {
+	    mi_strset_init(&e->uris, false) != 0) {
 		mit_engine_free(e);
 		return NULL;
 	}
@@ -147,6 +159,7 @@ mitigation_free(struct mitigation *m)
 	if (m == NULL)
 		return;
 	dots_signal_free(m->req);
+	dots_signal_free(m->eff);
 	free(m->ix);
 	free(m->cf_prefix);
 	free(m->cf_fqdn);
@@ -178,8 +191,14 @@ mit_engine_free(struct mit_engine *e)
 	mi_trie_free(&e->prefixes);
 	mi_strset_free(&e->fqdns);
 	mi_strset_free(&e->uris);
-	mi_strset_free(&e->aliases);
 	free(e);
+}
+
+void
+mit_engine_set_aliases(struct mit_engine *e, mit_alias_fn fn, void *arg)
+{
+	e->alias_fn = fn;
+	e->alias_arg = arg;
 }
 
 static uint64_t
@@ -247,17 +266,19 @@ mit_count(struct mit_engine *e, const struct mit_client *cl)
 
 /* Lists and indexes ---------------------------------------------------- */
 
-/* One index entry per target key: prefixes, FQDNs, URIs, aliases. */
+/*
+ * One index entry per target key: prefixes, FQDNs, URIs, of the expanded
+ * scope (aliases are indexed by what they stand for, not by name).
+ */
 static int
 index_targets(struct mit_engine *e, struct mitigation *m)
 {
-	const struct dots_scope *s = scope_of(m);
+	const struct dots_scope *s = targets_of(m);
 	struct mi_entry *ix;
 	size_t i, n = 0;
 	int ret = 0;
 
-	m->nix = s->target.n_prefix + s->target.n_fqdn + s->target.n_uri +
-	    s->n_alias_name;
+	m->nix = s->target.n_prefix + s->target.n_fqdn + s->target.n_uri;
 	if ((m->ix = ix = calloc(m->nix ? m->nix : 1, sizeof(*ix))) == NULL)
 		return -1;
 	for (i = 0; ret == 0 && i < s->target.n_prefix; i++)
@@ -269,9 +290,6 @@ index_targets(struct mit_engine *e, struct mitigation *m)
 	for (i = 0; ret == 0 && i < s->target.n_uri; i++)
 		ret = mi_strset_insert(&e->uris, s->target.uri[i], &ix[n++],
 		    m);
-	for (i = 0; ret == 0 && i < s->n_alias_name; i++)
-		ret = mi_strset_insert(&e->aliases, s->alias_name[i],
-		    &ix[n++], m);
 	return ret;
 }
 
@@ -279,7 +297,7 @@ index_targets(struct mit_engine *e, struct mitigation *m)
 static void
 unindex_targets(struct mit_engine *e, struct mitigation *m)
 {
-	const struct dots_scope *s = scope_of(m);
+	const struct dots_scope *s = targets_of(m);
 	struct mi_entry *ix = m->ix;
 	size_t i, n = 0;
 
@@ -291,8 +309,6 @@ unindex_targets(struct mit_engine *e, struct mitigation *m)
 		mi_strset_remove(&e->fqdns, &ix[n++]);
 	for (i = 0; i < s->target.n_uri; i++)
 		mi_strset_remove(&e->uris, &ix[n++]);
-	for (i = 0; i < s->n_alias_name; i++)
-		mi_strset_remove(&e->aliases, &ix[n++]);
 	free(m->ix);
 	m->ix = NULL;
 	m->nix = 0;
@@ -380,9 +396,9 @@ collect_one(void *arg, void *value)
 }
 
 /*
- * The mitigations that share a target key with @p s (a prefix containing
- * or contained in one of its prefixes, an FQDN, a URI, an alias), once
- * each, by increasing id.  Scopes without such keys overlap nothing.
+ * The mitigations that share a target key with @p s, an expanded scope (a
+ * prefix containing or contained in one of its prefixes, an FQDN, a URI),
+ * once each, by increasing id.  Scopes without such keys overlap nothing.
  * @return 0, or -1 out of memory.
  */
 static int
@@ -402,9 +418,6 @@ candidates(struct mit_engine *e, const struct dots_scope *s, struct mvec *out)
 	for (i = 0; ret == 0 && i < s->target.n_uri; i++)
 		ret = mi_strset_find(&e->uris, s->target.uri[i], collect_one,
 		    &c);
-	for (i = 0; ret == 0 && i < s->n_alias_name; i++)
-		ret = mi_strset_find(&e->aliases, s->alias_name[i],
-		    collect_one, &c);
 	if (ret != 0)
 		return -1;
 	if (out->n > 1)
@@ -462,7 +475,7 @@ apply(struct mitigation *m)
 		.cuid = m->cuid,
 		.client = m->client->name,
 		.mid = m->mid,
-		.scope = scope_of(m),
+		.scope = targets_of(m),
 		.lifetime = m->lifetime,
 	};
 	struct backend *be = m->client->backend;
@@ -479,7 +492,7 @@ apply(struct mitigation *m)
 	return ret;
 }
 
-/* Do two scopes share an address, prefix, FQDN, URI or alias? */
+/* Do two expanded scopes share an address, prefix, FQDN or URI? */
 static bool
 scopes_overlap(const struct dots_scope *a, const struct dots_scope *b)
 {
@@ -498,10 +511,6 @@ scopes_overlap(const struct dots_scope *a, const struct dots_scope *b)
 	for (i = 0; i < a->target.n_uri; i++)
 		for (j = 0; j < b->target.n_uri; j++)
 			if (strcmp(a->target.uri[i], b->target.uri[j]) == 0)
-				return true;
-	for (i = 0; i < a->n_alias_name; i++)
-		for (j = 0; j < b->n_alias_name; j++)
-			if (strcmp(a->alias_name[i], b->alias_name[j]) == 0)
 				return true;
 	return false;
 }
@@ -535,7 +544,7 @@ same_conflict(const struct mitigation *m, const struct dots_prefix *px,
 static bool
 update_conflict(struct mit_engine *e, struct mitigation *m)
 {
-	const struct dots_scope *s = scope_of(m);
+	const struct dots_scope *s = targets_of(m);
 	struct dots_prefix *px = NULL;
 	char **fq = NULL;
 	size_t np = 0, nf = 0, i;
@@ -585,13 +594,13 @@ conflicts_around(struct mit_engine *e, struct mitigation *m)
 	struct mitigation *c;
 	size_t i;
 
-	if (candidates(e, scope_of(m), &cand) != 0)
+	if (candidates(e, targets_of(m), &cand) != 0)
 		log_warnx("%s: out of memory; conflicts around mitigation "
 		    "%llu not updated", __func__, (unsigned long long)m->id);
 	for (i = 0; i < cand.n; i++) {
 		c = cand.v[i];
 		if (c == m || strcmp(c->cuid, m->cuid) == 0 ||
-		    !scopes_overlap(scope_of(c), scope_of(m)))
+		    !scopes_overlap(targets_of(c), targets_of(m)))
 			continue;
 		if (update_conflict(e, c) && e->changed != NULL)
 			e->changed(e->changed_arg, c, false);
@@ -768,9 +777,9 @@ conflict_reply(struct mit_result *res, const struct mitigation *other)
 	s->conflict.conflict_scope.mid = other->mid;
 	/* borrowed from the stored request; encoded before any change */
 	s->conflict.conflict_scope.target.prefix =
-	    scope_of(other)->target.prefix;
+	    targets_of(other)->target.prefix;
 	s->conflict.conflict_scope.target.n_prefix =
-	    scope_of(other)->target.n_prefix;
+	    targets_of(other)->target.n_prefix;
 }
 
 /*
@@ -822,19 +831,79 @@ refresh(struct mit_engine *e, struct mitigation *m, const struct mit_request *r,
 	reply_scope(res, m->mid, remaining(m, r->now));
 }
 
+/*
+ * RFC 9132 section 4.4.1: alias-name names aliases the same client made
+ * over the data channel; their targets are merged with the explicit
+ * ones.  *@p out is a **new** copy of @p msg with them merged in and no
+ * alias-name, or NULL when it names none.  Aliases are read once, here:
+ * one changed or deleted later leaves the request as it was accepted.
+ * @return 0, 400 with @p why naming the alias, or 500
+ */
+static int
+expand_aliases(struct mit_engine *e, const char *cuid,
+    const struct dots_signal *msg, time_t now, struct dots_signal **out,
+    char *why, size_t len)
+{
+	const struct dots_scope *s = &msg->mitigation.scope[0];
+	uint8_t buf[DOTS_CBOR_MAX_BODY];
+	struct dots_signal *x = NULL;
+	struct dots_scope *xs;
+	size_t i, blen;
+	int ret;
+
+	*out = NULL;
+	if (s->n_alias_name == 0)
+		return 0;
+	if (e->alias_fn == NULL) {
+		snprintf(why, len, "alias-name '%s': aliases are made over the "
+		    "data channel, which this server does not offer",
+		    s->alias_name[0]);
+		return 400;
+	}
+	if (dots_cbor_encode_signal(msg, buf, sizeof(buf), &blen) != DOTS_OK
+	    || dots_cbor_decode_signal(buf, blen, &x, NULL) != DOTS_OK) {
+		dots_signal_free(x);
+		return 500;
+	}
+	xs = &x->mitigation.scope[0];
+	for (i = 0; i < xs->n_alias_name; i++) {
+		ret = e->alias_fn(e->alias_arg, cuid, xs->alias_name[i], now,
+		    x, &xs->target);
+		if (ret == 0)
+			continue;
+		if (ret > 0)
+			/* another client's alias is no different */
+			snprintf(why, len, "alias-name '%s' is not an alias "
+			    "of this client", xs->alias_name[i]);
+		dots_signal_free(x);
+		return ret > 0 ? 400 : 500;
+	}
+	xs->alias_name = NULL;
+	xs->n_alias_name = 0;
+	*out = x;
+	return 0;
+}
+
+/* Takes ownership of @p eff, the request's expanded copy (or NULL). */
 static struct mitigation *
-new_mitigation(struct mit_engine *e, const struct mit_request *r)
+new_mitigation(struct mit_engine *e, const struct mit_request *r,
+    struct dots_signal *eff)
 {
 	const struct dots_scope *s = &r->msg->mitigation.scope[0];
 	struct mitigation *m = calloc(1, sizeof(*m));
 	uint8_t buf[DOTS_CBOR_MAX_BODY];
 	size_t len;
 
-	if (m == NULL)
+	if (m == NULL) {
+		dots_signal_free(eff);
 		return NULL;
+	}
+	m->eff = eff;
 	/* keep our own copy of the request, via its canonical CBOR */
 	if (dots_cbor_encode_signal(r->msg, buf, sizeof(buf), &len) != DOTS_OK
 	    || dots_cbor_decode_signal(buf, len, &m->req, NULL) != DOTS_OK) {
+		dots_signal_free(m->req);
+		dots_signal_free(eff);
 		free(m);
 		return NULL;
 	}
@@ -902,7 +971,7 @@ deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
 	for (i = 0; i < cand->n; i++) {
 		c = cand->v[i];
 		if (c->client != m->client || c->trigger || !c->applied ||
-		    !scopes_overlap(scope_of(c), scope_of(m)))
+		    !scopes_overlap(targets_of(c), targets_of(m)))
 			continue;
 		server_withdraw(e, c);
 		c->rearm_at = now + 2;
@@ -915,11 +984,12 @@ deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
  * The client's overlapped requests go into @p replaced, and the first
  * overlapping request of another client into @p other_client.  A newer
  * one of the client's own is returned (the newest, if several): the
- * request must then be refused.
+ * request must then be refused.  @p x is the request's expanded scope.
  */
 static struct mitigation *
 sort_overlaps(const struct mvec *cand, const struct mit_request *r,
-    struct mvec *replaced, struct mitigation **other_client, int *err)
+    const struct dots_scope *x, struct mvec *replaced,
+    struct mitigation **other_client, int *err)
 {
 	const struct dots_scope *s = &r->msg->mitigation.scope[0];
 	bool trigger = !(s->present & DOTS_SCOPE_TRIGGER) ||
@@ -930,7 +1000,7 @@ sort_overlaps(const struct mvec *cand, const struct mit_request *r,
 	*err = 0;
 	for (i = 0; i < cand->n; i++) {
 		c = cand->v[i];
-		if (!scopes_overlap(scope_of(c), s))
+		if (!scopes_overlap(targets_of(c), x))
 			continue;
 		if (strcmp(c->cuid, r->cuid) != 0) {
 			if (*other_client == NULL)
@@ -956,6 +1026,7 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	struct mitigation *m, *higher;
 	struct mitigation *conflict_other = NULL;
 	struct mvec cand = { 0 }, replaced = { 0 };
+	struct dots_signal *eff = NULL;	/* s with its aliases expanded */
 	struct dots_scope *rs;
 	size_t i;
 	char why[200];
@@ -985,9 +1056,16 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		refresh(e, m, r, res);
 		return;
 	}
+	if ((ret = expand_aliases(e, r->cuid, r->msg, r->now, &eff, why,
+	    sizeof(why))) != 0) {
+		result(res, ret, ret == 400 ? why : "out of memory");
+		return;
+	}
+	if (eff != NULL)
+		s = &eff->mitigation.scope[0];
 	if (!authorized(r->client, s, why, sizeof(why))) {
 		result(res, 401, why);
-		return;
+		goto out;
 	}
 	/*
 	 * A valid request that needs what this server lacks (resolving the
@@ -998,23 +1076,18 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	if (s->target.n_uri != 0) {
 		result(res, 501, "target-uri is not supported by this server; "
 		    "use target-prefix or target-fqdn");
-		return;
-	}
-	if (s->n_alias_name != 0) {
-		result(res, 400, "alias-name refers to aliases of the data "
-		    "channel, which this server does not offer");
-		return;
+		goto out;
 	}
 	if (s->n_acl_list != 0) {
 		result(res, 404, "acl-list names ACLs of the data channel, "
 		    "which this server does not offer (RFC 9133)");
-		return;
+		goto out;
 	}
 	if (candidates(e, s, &cand) != 0) {
 		result(res, 500, "out of memory");
 		goto out;
 	}
-	higher = sort_overlaps(&cand, r, &replaced, &conflict_other, &ret);
+	higher = sort_overlaps(&cand, r, s, &replaced, &conflict_other, &ret);
 	if (higher != NULL) {
 		conflict_reply(res, higher);
 		goto out;
@@ -1030,7 +1103,8 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		res->max_age = 60;
 		goto out;
 	}
-	m = new_mitigation(e, r);
+	m = new_mitigation(e, r, eff);
+	eff = NULL;	/* m's now, or freed */
 	if (m == NULL || link_mitigation(e, m) != 0) {
 		if (m != NULL)
 			e->next_id--;
@@ -1079,6 +1153,7 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	if (e->changed != NULL)
 		e->changed(e->changed_arg, m, false);
 out:
+	dots_signal_free(eff);
 	mvec_free(&cand);
 	mvec_free(&replaced);
 }
@@ -1221,13 +1296,13 @@ trigger(struct mit_engine *e, struct mitigation *p)
 		return;
 	enforcement_changed(e, p);
 	set_status(e, p, DOTS_STATUS_IN_PROGRESS);
-	if (candidates(e, scope_of(p), &cand) != 0)
+	if (candidates(e, targets_of(p), &cand) != 0)
 		log_warnx("%s: out of memory; requests overlapping mitigation "
 		    "%llu stay", __func__, (unsigned long long)p->id);
 	for (i = 0; i < cand.n; i++) {
 		c = cand.v[i];
 		if (c->client == p->client && c->trigger && c->applied &&
-		    scopes_overlap(scope_of(c), scope_of(p)))
+		    scopes_overlap(targets_of(c), targets_of(p)))
 			server_withdraw(e, c);
 	}
 	mvec_free(&cand);
@@ -1344,6 +1419,7 @@ restore_one(void *arg, const struct store_mitigation *sm)
 	struct mit_engine *e = rc->e;
 	struct mit_client *cl = rc->find(rc->find_arg, sm->client);
 	struct mitigation *m;
+	char why[200] = "";
 
 	if (sm->id >= e->next_id)
 		e->next_id = sm->id + 1;
@@ -1355,6 +1431,18 @@ restore_one(void *arg, const struct store_mitigation *sm)
 		if (m != NULL)
 			dots_signal_free(m->req);
 		free(m);
+		return stale(rc, sm->id);
+	}
+	/*
+	 * Its aliases are read again: one that expired or was deleted
+	 * while the server was down takes the request with it.
+	 */
+	if (expand_aliases(e, sm->cuid, m->req, rc->now, &m->eff, why,
+	    sizeof(why)) != 0) {
+		log_warnx("mitigation %llu (cuid %s, mid %u) dropped: %s",
+		    (unsigned long long)sm->id, sm->cuid, sm->mid,
+		    why[0] != '\0' ? why : "out of memory");
+		mitigation_free(m);
 		return stale(rc, sm->id);
 	}
 	m->id = sm->id;

@@ -270,6 +270,14 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 	return 0;
 }
 
+/* The engine's alias-name lookups go to the data channel. */
+static int
+alias_targets(void *arg, const char *cuid, const char *name, time_t now,
+    struct dots_signal *m, struct dots_target *out)
+{
+	return dc_alias_targets(arg, cuid, name, now, m, out);
+}
+
 int
 dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
     size_t errlen)
@@ -323,6 +331,7 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 		dcs.identify_arg = d;
 		if ((d->dc = dc_new(&dcs, err, errlen)) == NULL)
 			return -1;
+		mit_engine_set_aliases(d->engine, alias_targets, d->dc);
 	}
 	return 0;
 }

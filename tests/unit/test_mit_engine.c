@@ -11,7 +11,8 @@
  * on a file in a temporary directory, so that a test can restart the
  * engine over it, and every engine call is wrapped in a store batch as the
  * event loop does.  Answers with a body are checked by libdots' validator
- * in the role the glue sends them in, and compared as JSON.
+ * in the role the glue sends them in, and compared as JSON.  Aliases
+ * (alias-name) come from a fake data channel: a table in the fixture.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +52,7 @@
 #define TP(p)		"\"target-prefix\":[\"" p "\"]"
 #define LT(n)		"\"lifetime\":" #n
 #define AS_UNDER	"\"attack-status\":\"under-attack\""
+#define AN(a)		"\"alias-name\":[\"" a "\"]"
 
 #define ENVELOPE	"{\"ietf-dots-signal-channel:mitigation-scope\":" \
 			"{\"scope\":[%s]}}"
@@ -63,6 +65,7 @@ struct apply_call {
 	uint32_t	mid;
 	int64_t		lifetime;
 	char		target[64];	/* first target-prefix or fqdn */
+	size_t		nprefix;	/* target-prefixes handed over */
 };
 
 struct fake {
@@ -94,6 +97,16 @@ struct rows {
 	size_t		n;
 };
 
+/* An alias of the fake data channel. */
+struct fake_alias {
+	const char	*cuid;
+	const char	*name;
+	const char	*prefix[2];	/* NULL-terminated if fewer */
+	time_t		 expires;
+};
+
+#define MAX_ALIASES	8
+
 struct fx {
 	char			 dir[128];
 	char			 path[160];
@@ -110,6 +123,8 @@ struct fx {
 	size_t			 nchanges;
 	bool			 bulk;		/* only count the changes */
 	size_t			 nbulk_changes;
+	struct fake_alias	 aliases[MAX_ALIASES];
+	size_t			 naliases;
 	struct mit_result	 res;		/* the last answer */
 	char			 json[2048];	/* its body as JSON */
 	time_t			 t0;
@@ -146,6 +161,7 @@ fake_apply(struct backend *be, const struct be_mitigation *m)
 	c->mid = m->mid;
 	c->lifetime = m->lifetime;
 	format_target(m->scope, c->target, sizeof(c->target));
+	c->nprefix = m->scope->target.n_prefix;
 	return fk->apply_ret;
 }
 
@@ -228,10 +244,60 @@ prefix(struct dots_prefix *p, const char *text)
 }
 
 static void
+prefix(struct dots_prefix *p, const char *text);
+
+/* The data channel's lookup, over the fixture's table. */
+static int
+fake_alias_targets(void *arg, const char *cuid, const char *name,
+    time_t now, struct dots_signal *m, struct dots_target *out)
+{
+	struct fx *f = arg;
+	const struct fake_alias *a;
+	struct dots_prefix *v;
+	size_t i, k, n;
+
+	for (i = 0; i < f->naliases; i++) {
+		a = &f->aliases[i];
+		if (strcmp(a->cuid, cuid) != 0 || strcmp(a->name, name) != 0 ||
+		    a->expires <= now)
+			continue;
+		for (n = 0; n < 2 && a->prefix[n] != NULL; n++)
+			;
+		v = dots_signal_alloc(m, (out->n_prefix + n) * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		if (out->n_prefix != 0)
+			memcpy(v, out->prefix, out->n_prefix * sizeof(*v));
+		for (k = 0; k < n; k++)
+			prefix(&v[out->n_prefix + k], a->prefix[k]);
+		out->prefix = v;
+		out->n_prefix += n;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+add_alias(struct fx *f, const char *cuid, const char *name, const char *p0,
+    const char *p1, time_t expires)
+{
+	struct fake_alias *a;
+
+	assert_true(f->naliases < MAX_ALIASES);
+	a = &f->aliases[f->naliases++];
+	a->cuid = cuid;
+	a->name = name;
+	a->prefix[0] = p0;
+	a->prefix[1] = p1;
+	a->expires = expires;
+}
+
+static void
 start_engine(struct fx *f)
 {
 	f->e = mit_engine_new(f->st, &f->params, on_change, f);
 	assert_non_null(f->e);
+	mit_engine_set_aliases(f->e, fake_alias_targets, f);
 	f->be.report_arg = f->e;	/* as main.c does */
 }
 
@@ -1163,15 +1229,116 @@ test_alias_and_acl(void **state)
 {
 	struct fx *f = *state;
 
-	expect_code(put(f, 1, 0, "\"alias-name\":[\"https1\"]," LT(3600)),
-	    400, "alias-name");
-	expect_code(put(f, 2, 0, TP("203.0.113.0/26") ","
-	    "\"alias-name\":[\"https1\"]," LT(3600)), 400, "alias-name");
+	/* a server without a data channel has no aliases */
+	mit_engine_set_aliases(f->e, NULL, NULL);
+	expect_code(put(f, 1, 0, AN("https1") "," LT(3600)), 400,
+	    "alias-name 'https1'");
+	expect_code(put(f, 2, 0, TP("203.0.113.0/26") "," AN("https1") ","
+	    LT(3600)), 400, "data channel");
 	expect_code(put(f, 3, 0, TP("203.0.113.0/26") ","
 	    "\"ietf-dots-signal-control:acl-list\":[{\"acl-name\":\"dns\","
 	    "\"activation-type\":\"immediate\"}]," LT(3600)), 404,
 	    "acl-list");
 	expect_nothing(f);
+}
+
+/*
+ * RFC 9132 section 4.4.1: alias-name names aliases of the same client;
+ * their targets are merged with the explicit ones for the mitigator,
+ * while the request is kept and shown as the client sent it.
+ */
+static void
+test_alias_expanded(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m;
+
+	add_alias(f, CUID_A, "web", "203.0.113.0/26", "2001:db8:6401::1/128",
+	    f->t0 + 3600);
+	add_alias(f, CUID_B, "bweb", "198.51.100.0/24", NULL, f->t0 + 3600);
+	add_alias(f, CUID_A, "old", "203.0.113.200/32", NULL, f->t0 + 10);
+	add_alias(f, CUID_A, "wide", "192.0.2.0/24", NULL, f->t0 + 3600);
+
+	/* unknown, another client's, expired: 4.00 naming it, no change */
+	expect_code(put(f, 1, 0, AN("nope") "," LT(3600)), 400, "'nope'");
+	expect_code(put(f, 2, 0, AN("bweb") "," LT(3600)), 400, "'bweb'");
+	expect_code(put(f, 3, 20, TP("203.0.113.64/26") ","
+	    "\"alias-name\":[\"web\",\"old\"]," LT(3600)), 400, "'old'");
+	/* what an alias stands for is authorized like explicit targets */
+	expect_code(put(f, 4, 20, AN("wide") "," LT(3600)), 401,
+	    "192.0.2.0/24");
+	expect_nothing(f);
+
+	/* merged with the explicit targets */
+	expect_code(put(f, 5, 20, TP("203.0.113.64/26") "," AN("web") ","
+	    LT(3600)), 201, NULL);
+	expect_json(f, "{\"mid\":5,\"lifetime\":3600}");
+	assert_int_equal(f->fake.napply, 1);
+	assert_string_equal(f->fake.apply[0].target, "203.0.113.64/26");
+	assert_int_equal(f->fake.apply[0].nprefix, 3);
+	m = find_ok(f, CUID_A, 5);
+	assert_int_equal(m->req->mitigation.scope[0].n_alias_name, 1);
+	assert_int_equal(m->req->mitigation.scope[0].target.n_prefix, 1);
+	assert_int_equal(stored(f, NULL), 1);
+
+	/* the status shows what the client sent */
+	expect_code(get(f, true, 5, 'a', 21), 205, NULL);
+	assert_non_null(strstr(f->json, "\"target-prefix\":"
+	    "[\"203.0.113.64/26\"]"));
+	assert_non_null(strstr(f->json, "\"alias-name\":[\"web\"]"));
+	assert_null(strstr(f->json, "2001:db8"));
+
+	/* a refresh compares what was sent, not what it expands to */
+	expect_code(put(f, 5, 22, TP("203.0.113.64/26") "," AN("web") ","
+	    LT(600)), 204, NULL);
+	assert_int_equal(f->fake.napply, 1);
+}
+
+/* Overlaps and conflicts are found on what aliases stand for. */
+static void
+test_alias_overlap(void **state)
+{
+	struct fx *f = *state;
+	const struct dots_conflict_info *ci;
+	uint64_t id5;
+
+	add_alias(f, CUID_A, "web", "203.0.113.0/26", NULL, f->t0 + 3600);
+	add_alias(f, CUID_A, "upper", "203.0.113.192/26", NULL,
+	    f->t0 + 3600);
+	expect_code(put(f, 5, 0, TP("203.0.113.0/24") "," LT(3600)), 201,
+	    NULL);
+	id5 = id_of(f, 5);
+
+	/* a lower mid whose alias overlaps loses */
+	expect_code(put(f, 3, 0, AN("web") "," LT(3600)), 409, NULL);
+	expect_json(f, "{\"conflict-information\":{"
+	    "\"conflict-cause\":\"overlapping-targets\","
+	    "\"conflict-scope\":{\"mid\":5,"
+	    "\"target-prefix\":[\"203.0.113.0/24\"]}}}");
+	/* a higher one replaces the overlapped request */
+	expect_code(put(f, 6, 0, AN("web") "," LT(3600)), 201, NULL);
+	assert_null(mit_find(f->e, CUID_A, 5));
+	assert_int_equal(f->fake.nwithdraw, 1);
+	assert_int_equal(f->fake.withdraw[0], id5);
+	/* and, under its own mid, the lower one loses to it */
+	expect_code(put(f, 4, 0, TP("203.0.113.0/28") "," LT(3600)), 409,
+	    NULL);
+	assert_non_null(strstr(f->json, "\"target-prefix\":"
+	    "[\"203.0.113.0/26\"]"));
+
+	/* another client over an alias's targets: a conflict */
+	expect_code(put(f, 7, 0, AN("upper") "," LT(3600)), 201, NULL);
+	expect_code(put_as(f, &f->beta, CUID_B, 1, false, f->t0,
+	    TP("203.0.113.128/25") "," LT(1800)), 201, NULL);
+	ci = &f->res.body->mitigation.scope[0].conflict;
+	assert_int_equal(ci->conflict_cause,
+	    DOTS_CONFLICT_OVERLAPPING_TARGETS);
+	expect_code(get(f, true, 7, 'a', 1), 205, NULL);
+	assert_non_null(strstr(f->json, "\"conflict-scope\":{"
+	    "\"target-prefix\":[\"203.0.113.192/26\"]"));
+	/* the one over "web" is not in conflict */
+	expect_code(get(f, true, 6, 'a', 1), 205, NULL);
+	assert_null(strstr(f->json, "conflict"));
 }
 
 /* Overlaps ----------------------------------------------------------- */
@@ -2310,6 +2477,37 @@ test_restore(void **state)
 	    NULL);
 }
 
+/* A restart reads the aliases again; one gone meanwhile drops its request. */
+static void
+test_alias_restore(void **state)
+{
+	struct fx *f = *state;
+	const struct mitigation *m;
+
+	add_alias(f, CUID_A, "web", "203.0.113.0/26", NULL, f->t0 + 3600);
+	add_alias(f, CUID_A, "gone", "2001:db8:6401::/64", NULL, f->t0 + 50);
+	expect_code(put(f, 1, 0, AN("web") "," LT(3600)), 201, NULL);
+	expect_code(put(f, 2, 0, AN("gone") "," LT(3600)), 201, NULL);
+
+	stop_engine(f);
+	reset_calls(f);
+	start_engine(f);
+	assert_int_equal(restore(f, 100), 0);
+
+	m = find_ok(f, CUID_A, 1);
+	assert_true(m->applied);
+	assert_int_equal(f->fake.napply, 1);
+	assert_string_equal(f->fake.apply[0].target, "203.0.113.0/26");
+	assert_null(mit_find(f->e, CUID_A, 2));
+	assert_int_equal(stored(f, NULL), 1);
+	expect_code(get(f, true, 1, 'a', 100), 205, NULL);
+	assert_non_null(strstr(f->json, "\"alias-name\":[\"web\"]"));
+	assert_null(strstr(f->json, "target-prefix"));
+	/* and overlaps still see its targets */
+	expect_code(put(f, 0, 100, TP("203.0.113.0/28") "," LT(3600)), 409,
+	    NULL);
+}
+
 static void
 test_restore_ids_not_reused(void **state)
 {
@@ -2493,6 +2691,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_alias_expanded),
+		T(test_alias_overlap),
+		T(test_alias_restore),
 		T(test_create),
 		T(test_create_indefinite_and_max_lifetime),
 		T(test_backend_active),
