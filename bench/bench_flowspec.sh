@@ -10,10 +10,13 @@
 #    over DTLS, handshake included) to the flow rule being in the
 #    forwarding node's Adj-RIB-In, p50/p99 over N runs (default 50); each
 #    rule is withdrawn before the next run.
-# 2. Throughput: 10,000 reflector sources towards 192.0.2.2 (UDP, source
-#    ports 53 and 123), sent as 5 mitigation requests of 2000 sources,
-#    with aggregation off (10,000 rules) and on (a budget of 64 rules a
-#    mitigation, no merged prefix shorter than /16): the time until the
+# 2. Throughput: 10,000 reflector sources (UDP, source ports 53 and 123),
+#    sent as 5 mitigation requests of 2000 sources, each towards its own
+#    target, 192.0.2.2 to 192.0.2.6: requests of one client whose targets
+#    overlap replace each other (RFC 9132, section 4.4.1.2), so with one
+#    target for all only the last 2000 would stay.  With aggregation off
+#    (10,000 rules) and on (a budget of 64 rules a mitigation, no merged
+#    prefix shorter than /16): the time until the
 #    forwarding node holds every rule, or at most WINDOW seconds (default
 #    60), and the rules per second over that time.
 #
@@ -115,7 +118,7 @@ offload() {	# offload LABEL: the 5 requests, then wait for every rule
 	local k t0 t1 want got
 	t0=$(now)
 	for k in 0 1 2 3 4; do
-		put_json "$((k + 1))" "{\"$MS\":{\"scope\":[{\"target-prefix\":[\"192.0.2.2/32\"],\"target-protocol\":[17],\"ietf-dots-call-home:source-prefix\":$(cat "$T/refl.$k.json"),\"ietf-dots-call-home:source-port-range\":[{\"lower-port\":53},{\"lower-port\":123}],\"lifetime\":3600}]}}" \
+		put_json "$((k + 1))" "{\"$MS\":{\"scope\":[{\"target-prefix\":[\"192.0.2.$((k + 2))/32\"],\"target-protocol\":[17],\"ietf-dots-call-home:source-prefix\":$(cat "$T/refl.$k.json"),\"ietf-dots-call-home:source-port-range\":[{\"lower-port\":53},{\"lower-port\":123}],\"lifetime\":3600}]}}" \
 		    >/dev/null
 		[ "$CODE" = 2.01 ] || die "$1: request $k: $CODE $BODY"
 	done

@@ -8,9 +8,21 @@
  * command ("global rib -a F add|del ...", and "-j global rib -a F" to read
  * the RIB back).
  *
- * One run at a time, started with posix_spawn() and watched from poll():
- * the loop never waits, and the runs keep the order of the changes, so a
- * withdraw never overtakes the announcement it undoes.  The RIB is read at
+ * Runs are started with posix_spawn() and watched from poll(): the loop
+ * never waits.  Up to parallel-runs of them go at once, each for another
+ * route, and a route has at most one run at a time, so a withdraw never
+ * overtakes the announcement it undoes; one run costs gobgp's start-up
+ * (about 10 ms of CPU), which is what bounds the rate, and a few at once
+ * use both cores of a small machine.  A reading of the RIB runs alone.
+ * A route made while the RIB is known starts absent, so a route that a
+ * newer request replaced before it was announced costs no run at all.
+ *
+ * dotsd's loop waits on its sockets (up to 200 ms a turn), not on our
+ * pipes: a run that ends must interrupt that wait, or each run costs a
+ * whole turn (5 runs a second, whatever gobgp's speed).  So SIGCHLD gets
+ * a handler that does nothing (SA_RESTART, so that only the loop's wait
+ * returns early) unless one is set already; reaping stays with waitpid().
+ * The RIB is read at
  * start, every reconcile-interval, and after the speaker was unreachable:
  * routes there that no mitigation wants are withdrawn (left over from a
  * crash, or from a run that timed out), and wanted routes that are missing
@@ -43,6 +55,7 @@
 
 #define SP_OUT_MAX	(64u << 20)	/* RIB listing kept, at most */
 #define SP_ARGV_MAX	256
+#define SP_RUNS_MAX	16	/* parallel-runs, at most */
 
 enum sp_rib { SP_UNKNOWN, SP_ABSENT, SP_PRESENT };
 enum sp_job { SP_JOB_NONE, SP_JOB_ADD, SP_JOB_DEL, SP_JOB_LIST };
@@ -56,6 +69,7 @@ struct sp_entry {
 	enum sp_rib	 rib;
 	char		*rib_attrs;	/* what the RIB holds, if PRESENT */
 	char		*refused;	/* the speaker's reason, for attrs */
+	bool		 busy;		/* a run for it is going on */
 };
 
 struct sp_mit {
@@ -67,6 +81,19 @@ struct sp_mit {
 	size_t		  n_ent;
 };
 
+/* One run of gobgp. */
+struct sp_run {
+	enum sp_job	  job;
+	pid_t		  pid;
+	int		  out_fd;
+	char		 *out;
+	size_t		  out_len;
+	size_t		  out_cap;
+	struct sp_entry	 *ent;
+	uint8_t		  family;
+	time_t		  deadline;
+};
+
 struct speaker {
 	struct sp_conf	  c;
 	struct backend	 *be;
@@ -76,16 +103,9 @@ struct speaker {
 	size_t		  n_mit;
 	struct be_rq	  rq;
 
-	/* the run in progress */
-	enum sp_job	  job;
-	pid_t		  pid;
-	int		  out_fd;
-	char		 *out;
-	size_t		  out_len;
-	size_t		  out_cap;
-	struct sp_entry	 *job_ent;
-	uint8_t		  job_family;
-	time_t		  deadline;
+	struct sp_run	  run[SP_RUNS_MAX];	/* job NONE: a free slot */
+	unsigned	  n_run;		/* going on */
+	size_t		  scan;		/* sp_next() goes on from here */
 
 	unsigned	  list_todo;	/* bit i: read families[i] */
 	time_t		  next_list;
@@ -107,6 +127,7 @@ sp_conf_init(struct sp_conf *c, bool flowspec)
 	c->timeout = 10;
 	c->retry = 5;
 	c->reconcile = 60;
+	c->parallel = 4;
 	c->flowspec = flowspec;
 	c->families[0] = DOTS_AF_INET4;
 	c->families[1] = DOTS_AF_INET6;
@@ -152,6 +173,17 @@ sp_setting(struct sp_conf *c, const char *key, const char *value, char *err,
 	if (strcmp(key, "api-port") == 0) {
 		ret = be_setting_uint(key, value, 65535, &v, err, errlen);
 		c->port = ret == 0 ? (unsigned)v : c->port;
+		return ret;
+	}
+	if (strcmp(key, "parallel-runs") == 0) {
+		ret = be_setting_uint(key, value, SP_RUNS_MAX, &v, err,
+		    errlen);
+		if (ret == 0 && v == 0) {
+			be_errf(err, errlen, "setting \"parallel-runs\" must be "
+			    "at least 1");
+			ret = -EINVAL;
+		}
+		c->parallel = ret == 0 ? (unsigned)v : c->parallel;
 		return ret;
 	}
 	if (strcmp(key, "timeout") == 0 || strcmp(key, "retry-interval") == 0 ||
@@ -214,6 +246,33 @@ sp_entry_free(struct sp_entry *e)
 	free(e);
 }
 
+/* The gobgp name of family @p f (DOTS_AF_*). */
+static const char *
+sp_family_name(const struct speaker *sp, uint8_t f)
+{
+	if (sp->c.flowspec)
+		return fs_family_name(f);
+	return f == DOTS_AF_INET6 ? "ipv6" : "ipv4";
+}
+
+/*
+ * Is what the RIB holds in @p family known: read since the speaker was
+ * last unreachable, and no reading due?
+ */
+static bool
+sp_rib_known(const struct speaker *sp, const char *family)
+{
+	int f;
+
+	if (sp->down[0] != '\0')
+		return false;
+	for (f = 0; f < 2; f++)
+		if (sp->c.families[f] != 0 && strcmp(family,
+		    sp_family_name(sp, sp->c.families[f])) == 0)
+			return (sp->list_todo & (1u << f)) == 0;
+	return false;
+}
+
 static struct sp_entry *
 sp_entry_add(struct speaker *sp, const char *family, const char *nlri)
 {
@@ -232,7 +291,8 @@ sp_entry_add(struct speaker *sp, const char *family, const char *nlri)
 		sp_entry_free(e);
 		return NULL;
 	}
-	e->rib = SP_UNKNOWN;
+	/* no run touched it: if the RIB is known, it is not there */
+	e->rib = sp_rib_known(sp, family) ? SP_ABSENT : SP_UNKNOWN;
 	sp->ent[sp->n_ent++] = e;
 	return e;
 }
@@ -264,12 +324,13 @@ sp_entry_gc(struct speaker *sp)
 
 	for (i = 0; i < sp->n_ent; i++) {
 		if (sp->ent[i]->refs == 0 && sp->ent[i]->rib == SP_ABSENT &&
-		    sp->ent[i] != sp->job_ent)
+		    !sp->ent[i]->busy)
 			sp_entry_free(sp->ent[i]);
 		else
 			sp->ent[k++] = sp->ent[i];
 	}
 	sp->n_ent = k;
+	sp->scan = 0;
 }
 
 static struct sp_mit *
@@ -420,7 +481,7 @@ sp_split(char *buf, size_t len, const char *s, char **argv, size_t *argc)
 }
 
 static int
-sp_spawn(struct speaker *sp, char **argv)
+sp_spawn(struct speaker *sp, struct sp_run *run, char **argv)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -451,10 +512,10 @@ sp_spawn(struct speaker *sp, char **argv)
 		return -ret;
 	}
 	(void)fcntl(out[0], F_SETFL, O_NONBLOCK);
-	sp->pid = pid;
-	sp->out_fd = out[0];
-	sp->out_len = 0;
-	sp->deadline = sp_now() + (time_t)sp->c.timeout;
+	run->pid = pid;
+	run->out_fd = out[0];
+	run->out_len = 0;
+	run->deadline = sp_now() + (time_t)sp->c.timeout;
 	return 0;
 }
 
@@ -464,8 +525,15 @@ sp_start(struct speaker *sp, enum sp_job job, struct sp_entry *e,
     uint8_t family)
 {
 	char port[8], fam[16], b1[4096], b2[1024], *argv[SP_ARGV_MAX];
-	size_t argc = 0;
+	struct sp_run *run = NULL;
+	size_t argc = 0, i;
 	int ret;
+
+	for (i = 0; i < SP_RUNS_MAX && run == NULL; i++)
+		if (sp->run[i].job == SP_JOB_NONE)
+			run = &sp->run[i];
+	if (run == NULL)
+		return -EAGAIN;
 
 	snprintf(port, sizeof(port), "%u", sp->c.port);
 	argv[argc++] = sp->c.gobgp;
@@ -479,9 +547,7 @@ sp_start(struct speaker *sp, enum sp_job job, struct sp_entry *e,
 	argv[argc++] = (char *)"rib";
 	argv[argc++] = (char *)"-a";
 	if (job == SP_JOB_LIST) {
-		snprintf(fam, sizeof(fam), "%s", sp->c.flowspec ?
-		    fs_family_name(family) : family == DOTS_AF_INET6 ?
-		    "ipv6" : "ipv4");
+		snprintf(fam, sizeof(fam), "%s", sp_family_name(sp, family));
 		argv[argc++] = fam;
 	} else {
 		argv[argc++] = e->family;
@@ -495,17 +561,20 @@ sp_start(struct speaker *sp, enum sp_job job, struct sp_entry *e,
 			return ret;
 	}
 	argv[argc] = NULL;
-	if ((ret = sp_spawn(sp, argv)) != 0)
+	if ((ret = sp_spawn(sp, run, argv)) != 0)
 		return ret;
-	sp->job = job;
-	sp->job_ent = e;
-	sp->job_family = family;
+	run->job = job;
+	run->ent = e;
+	run->family = family;
+	if (e != NULL)
+		e->busy = true;
+	sp->n_run++;
 	return 0;
 }
 
 /* Read what the run wrote; -1 at end of file. */
 static int
-sp_drain(struct speaker *sp)
+sp_drain(struct sp_run *sp)
 {
 	char *v;
 	ssize_t n;
@@ -535,7 +604,7 @@ sp_drain(struct speaker *sp)
 
 /* The first line of the run's output, printable, for a reason. */
 static void
-sp_first_line(const struct speaker *sp, char *buf, size_t len)
+sp_first_line(const struct sp_run *sp, char *buf, size_t len)
 {
 	size_t i, k = 0;
 
@@ -553,7 +622,7 @@ sp_first_line(const struct speaker *sp, char *buf, size_t len)
 
 /* Did the run fail because gobgpd could not be reached? */
 static bool
-sp_unreachable(const struct speaker *sp, int status)
+sp_unreachable(const struct sp_run *sp, int status)
 {
 	static const char *const marks[] = {
 		"deadline exceeded", "Unavailable", "connection refused",
@@ -594,10 +663,9 @@ sp_listed(void *arg, const char *family, const char *nlri,
 }
 
 static int
-sp_list_done(struct speaker *sp)
+sp_list_done(struct speaker *sp, struct sp_run *run)
 {
-	const char *fam = sp->c.flowspec ? fs_family_name(sp->job_family) :
-	    sp->job_family == DOTS_AF_INET6 ? "ipv6" : "ipv4";
+	const char *fam = sp_family_name(sp, run->family);
 	struct sp_list_ctx lc = { sp, 0 };
 	size_t i;
 	int ret;
@@ -605,11 +673,11 @@ sp_list_done(struct speaker *sp)
 	for (i = 0; i < sp->n_ent; i++)
 		if (strcmp(sp->ent[i]->family, fam) == 0)
 			sp->ent[i]->rib = SP_ABSENT;
-	sp->out[sp->out_len] = '\0';
+	run->out[run->out_len] = '\0';
 	ret = sp->c.flowspec ?
-	    fs_rib_flowspec(sp->out, sp->out_len, sp->job_family, sp_listed,
+	    fs_rib_flowspec(run->out, run->out_len, run->family, sp_listed,
 	    &lc) :
-	    fs_rib_blackhole(sp->out, sp->out_len, sp->job_family, sp_listed,
+	    fs_rib_blackhole(run->out, run->out_len, run->family, sp_listed,
 	    &lc);
 	if (ret != 0 || lc.err != 0) {
 		/* unknown again: read it at the next try */
@@ -632,33 +700,33 @@ sp_down(struct speaker *sp, const char *why)
 
 /* The run ended with @p status. */
 static void
-sp_finish(struct speaker *sp, int status)
+sp_finish(struct speaker *sp, struct sp_run *run, int status)
 {
-	struct sp_entry *e = sp->job_ent;
+	struct sp_entry *e = run->ent;
 	char line[160];
 	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
-	if (sp->out == NULL && (sp->out = malloc(1)) == NULL) {
+	if (run->out == NULL && (run->out = malloc(1)) == NULL) {
 		sp_down(sp, "out of memory");
 		return;
 	}
-	if (sp->out_len == sp->out_cap && sp->out_len > 0)
-		sp->out_len--;
-	sp->out[sp->out_len] = '\0';
-	sp_first_line(sp, line, sizeof(line));
+	if (run->out_len == run->out_cap && run->out_len > 0)
+		run->out_len--;
+	run->out[run->out_len] = '\0';
+	sp_first_line(run, line, sizeof(line));
 	if (!WIFEXITED(status))
 		snprintf(line, sizeof(line), "gobgp did not answer within "
 		    "%u s", sp->c.timeout);
-	if (ok && sp->job == SP_JOB_LIST && sp_list_done(sp) != 0) {
+	if (ok && run->job == SP_JOB_LIST && sp_list_done(sp, run) != 0) {
 		sp_down(sp, "could not read the RIB listing");
 		return;
 	}
-	if (!ok && sp_unreachable(sp, status)) {
+	if (!ok && sp_unreachable(run, status)) {
 		sp_down(sp, line);
 		return;
 	}
 	sp->down[0] = '\0';
-	switch (sp->job) {
+	switch (run->job) {
 	case SP_JOB_ADD:
 		if (ok) {
 			e->rib = SP_PRESENT;
@@ -673,67 +741,96 @@ sp_finish(struct speaker *sp, int status)
 			sp_down(sp, line);
 		break;
 	case SP_JOB_LIST:
-		sp->list_todo &= ~(1u << (sp->job_family == DOTS_AF_INET6));
+		sp->list_todo &= ~(1u << (run->family == DOTS_AF_INET6));
 		break;
 	case SP_JOB_NONE:
 		break;
 	}
 }
 
-/* Watch the run; true while it goes on. */
+/* Watch @p run; true while it goes on. */
 static bool
-sp_watch(struct speaker *sp)
+sp_watch(struct speaker *sp, struct sp_run *run)
 {
 	int status, eof;
 	pid_t r;
 
-	eof = sp->out_fd != -1 ? sp_drain(sp) : -1;
-	if (eof == -1 && sp->out_fd != -1) {
-		close(sp->out_fd);
-		sp->out_fd = -1;
+	eof = run->out_fd != -1 ? sp_drain(run) : -1;
+	if (eof == -1 && run->out_fd != -1) {
+		close(run->out_fd);
+		run->out_fd = -1;
 	}
-	r = waitpid(sp->pid, &status, WNOHANG);
+	r = waitpid(run->pid, &status, WNOHANG);
 	if (r == 0) {
-		if (sp_now() < sp->deadline)
+		if (sp_now() < run->deadline)
 			return true;
-		kill(-sp->pid, SIGKILL);
-		r = waitpid(sp->pid, &status, 0);
+		kill(-run->pid, SIGKILL);
+		r = waitpid(run->pid, &status, 0);
 	}
-	if (sp->out_fd != -1) {
-		(void)sp_drain(sp);
-		close(sp->out_fd);
-		sp->out_fd = -1;
+	if (run->out_fd != -1) {
+		(void)sp_drain(run);
+		close(run->out_fd);
+		run->out_fd = -1;
 	}
-	if (r != sp->pid)
+	if (r != run->pid)
 		status = 0x7f;	/* lost: as if killed */
-	sp_finish(sp, status);
-	sp->job = SP_JOB_NONE;
-	sp->job_ent = NULL;
-	sp->pid = 0;
+	sp_finish(sp, run, status);
+	if (run->ent != NULL)
+		run->ent->busy = false;
+	run->job = SP_JOB_NONE;
+	run->ent = NULL;
+	run->pid = 0;
+	sp->n_run--;
 	return false;
 }
 
-/* The next change the RIB needs, started; false if there is none. */
+/* Watch every run; true if one ended. */
+static bool
+sp_reap(struct speaker *sp)
+{
+	size_t i;
+	bool ended = false;
+
+	for (i = 0; i < SP_RUNS_MAX; i++)
+		if (sp->run[i].job != SP_JOB_NONE &&
+		    !sp_watch(sp, &sp->run[i]))
+			ended = true;
+	return ended;
+}
+
+/*
+ * The next change the RIB needs, started; false if there is none, or if
+ * it must wait for the runs going on (a reading of the RIB runs alone).
+ * The scan goes on where the last one stopped and wraps once, so that
+ * starting N runs over a table of M routes costs about M, not N * M.
+ */
 static bool
 sp_next(struct speaker *sp)
 {
 	struct sp_entry *e;
-	size_t i;
+	size_t i, k;
 	int f;
 
 	for (f = 0; f < 2; f++)
 		if ((sp->list_todo & (1u << f)) && sp->c.families[f] != 0)
-			return sp_start(sp, SP_JOB_LIST, NULL,
-			    sp->c.families[f]) == 0;
+			return sp->n_run == 0 && sp_start(sp, SP_JOB_LIST,
+			    NULL, sp->c.families[f]) == 0;
 	sp->list_todo = 0;
-	for (i = 0; i < sp->n_ent; i++) {
+	for (k = 0; k < sp->n_ent; k++) {
+		i = (sp->scan + k) % sp->n_ent;
 		e = sp->ent[i];
+		if (e->busy)
+			continue;
 		if (e->refs > 0 && e->refused == NULL &&
 		    (e->rib != SP_PRESENT ||
-		    !sp_streq(e->rib_attrs, e->attrs)))
+		    !sp_streq(e->rib_attrs, e->attrs))) {
+			sp->scan = i + 1;
 			return sp_start(sp, SP_JOB_ADD, e, 0) == 0;
-		if (e->refs == 0 && e->rib != SP_ABSENT)
+		}
+		if (e->refs == 0 && e->rib != SP_ABSENT) {
+			sp->scan = i + 1;
 			return sp_start(sp, SP_JOB_DEL, e, 0) == 0;
+		}
 	}
 	return false;
 }
@@ -791,14 +888,19 @@ sp_poll(struct speaker *sp)
 		sp->list_todo = (1u << 2) - 1;
 		sp->next_list = now + (time_t)sp->c.reconcile;
 	}
-	/* a few quick runs per turn, never a wait */
+	/*
+	 * Reap the runs that ended, then fill the free slots; a run that
+	 * fails at once is reaped by the next round.  Never a wait.
+	 */
 	for (turns = 0; turns < 4; turns++) {
-		if (sp->job != SP_JOB_NONE && sp_watch(sp))
+		if (sp->n_run > 0 && !sp_reap(sp) && turns > 0)
 			break;
 		sp_judge(sp);
 		if (sp->down[0] != '\0' && sp_now() < sp->retry_at)
 			break;
-		if (!sp_next(sp)) {
+		while (sp->n_run < sp->c.parallel && sp_next(sp))
+			;
+		if (sp->n_run == 0) {
 			sp_entry_gc(sp);
 			break;
 		}
@@ -806,44 +908,73 @@ sp_poll(struct speaker *sp)
 	be_rq_flush(sp->be, &sp->rq);
 }
 
+static void
+sp_on_child(int sig)
+{
+	(void)sig;	/* only to end the loop's wait with EINTR */
+}
+
+/* A run that ends wakes the loop (see the top of this file). */
+static void
+sp_wake_on_child(void)
+{
+	struct sigaction sa, old;
+
+	if (sigaction(SIGCHLD, NULL, &old) != 0 ||
+	    (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
+		return;		/* someone's handler, or ignored: leave it */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sp_on_child;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, NULL);
+}
+
 struct speaker *
 sp_new(const struct sp_conf *c, struct backend *be)
 {
 	struct speaker *sp = calloc(1, sizeof(*sp));
+	size_t i;
 
 	if (sp == NULL)
 		return NULL;
 	sp->c = *c;
 	sp->be = be;
-	sp->out_fd = -1;
+	for (i = 0; i < SP_RUNS_MAX; i++)
+		sp->run[i].out_fd = -1;
 	sp->list_todo = (1u << 2) - 1;
 	sp->next_list = sp_now() + (time_t)c->reconcile;
+	sp_wake_on_child();
 	return sp;
 }
 
 void
 sp_free(struct speaker *sp)
 {
+	struct sp_run *run;
 	size_t i;
 	pid_t r;
 
 	if (sp == NULL)
 		return;
-	if (sp->pid > 0) {
-		kill(-sp->pid, SIGKILL);
-		do
-			r = waitpid(sp->pid, NULL, 0);
-		while (r == -1 && errno == EINTR);
+	for (i = 0; i < SP_RUNS_MAX; i++) {
+		run = &sp->run[i];
+		if (run->pid > 0) {
+			kill(-run->pid, SIGKILL);
+			do
+				r = waitpid(run->pid, NULL, 0);
+			while (r == -1 && errno == EINTR);
+		}
+		if (run->out_fd != -1)
+			close(run->out_fd);
+		free(run->out);
 	}
-	if (sp->out_fd != -1)
-		close(sp->out_fd);
 	for (i = 0; i < sp->n_mit; i++)
 		sp_mit_free(sp->mit[i]);
 	for (i = 0; i < sp->n_ent; i++)
 		sp_entry_free(sp->ent[i]);
 	free(sp->mit);
 	free(sp->ent);
-	free(sp->out);
 	be_rq_clear(&sp->rq);
 	free(sp);
 }

@@ -5,8 +5,8 @@
  * Keeping a GoBGP speaker's global RIB equal to what the mitigations of
  * one mitigator want (fs_speaker.c).  The flowspec and rtbh mitigators
  * say which routes each mitigation needs; this file announces and
- * withdraws them with the gobgp command, one run at a time and never
- * waiting for it, reads the RIB back to find stale and missing routes,
+ * withdraws them with the gobgp command, a few runs at once (one a route)
+ * and never waiting for them, reads the RIB back to find stale and missing routes,
  * and reports each mitigation active once all its routes are in.
  */
 #ifndef DOTS_FS_SPEAKER_H
@@ -32,6 +32,7 @@ struct sp_conf {
 	unsigned	 timeout;	/* seconds one run may take */
 	unsigned	 retry;		/* seconds between tries when down */
 	unsigned	 reconcile;	/* seconds between RIB readings */
+	unsigned	 parallel;	/* gobgp runs at once, 1 .. 16 */
 	bool		 flowspec;	/* flow rules (else blackhole routes) */
 	uint8_t		 families[2];	/* DOTS_AF_*, 0 if unused */
 };
@@ -42,7 +43,7 @@ struct speaker;
 
 /**
  * Read a speaker setting (gobgp, api-host, api-port, timeout,
- * retry-interval, reconcile-interval).  @return 1 if @p key is none,
+ * retry-interval, reconcile-interval, parallel-runs).  @return 1 if @p key is none,
  * 0, or -EINVAL with a sentence in @p err
  */
 int		 sp_setting(struct sp_conf *c, const char *key,
