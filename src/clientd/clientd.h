@@ -165,6 +165,7 @@ struct pcall {
 	struct mit		*m;		/* EFFICACY */
 	struct dots_signal	*body;		/* owned */
 	unsigned		 flags;		/* DOTS_REQ_* */
+	uint32_t		 sid;		/* CONFIG: the last one sent */
 	struct dots_client	*c;		/* sent on, while in flight */
 	uint64_t		 req_id;
 	bool			 in_flight;
@@ -215,7 +216,7 @@ void	 srv_process(struct dotscd *d);
 void	 srv_reap(struct dotscd *d);
 const char *srv_transport_name(enum dots_transport tr);
 void	 srv_apply_config(struct srv *s);
-void	 srv_config_reread(struct srv *s);
+void	 srv_config_reread(struct srv *s, uint32_t sid);
 struct srv *srv_find(struct dotscd *d, const char *name);
 struct srv *srv_preferred(struct dotscd *d);
 const char *srv_state_name(enum srv_state st);

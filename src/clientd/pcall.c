@@ -111,7 +111,7 @@ pcall_cb(void *arg, const struct dots_reply *r)
 	if (p->w != NULL)
 		waiter_call_done(p, r, NULL);
 	if (p->kind == PCALL_CONFIG && r->code / 100 == 2)
-		srv_config_reread(p->s);	/* what is in force now */
+		srv_config_reread(p->s, p->sid);	/* what is in force */
 	pcall_free(p);
 }
 
@@ -137,7 +137,7 @@ pcall_send(struct pcall *p)
 			    "configuration (database)", s->cf->name);
 			return;
 		}
-		r.id = sid;
+		r.id = p->sid = sid;
 	} else
 		r.id = p->m->mid;
 	r.body = p->body;

@@ -386,9 +386,13 @@ config_reread_cb(void *arg, const struct dots_reply *r)
 	srv_apply_config(s);
 }
 
-/* Read /config again, after a configuration was accepted. */
+/*
+ * Read the configuration of @p sid, once the server accepted it: /config
+ * without a sid answers the server's defaults (RFC 9132 section 4.5.1),
+ * not what this client negotiated.
+ */
 void
-srv_config_reread(struct srv *s)
+srv_config_reread(struct srv *s, uint32_t sid)
 {
 	struct dots_request r;
 
@@ -396,6 +400,8 @@ srv_config_reread(struct srv *s)
 		return;
 	memset(&r, 0, sizeof(r));
 	r.op = DOTS_REQ_CONFIG_GET;
+	r.has_id = true;
+	r.id = sid;
 	dots_client_send(s->c, &r, config_reread_cb, s, NULL);
 }
 

@@ -31,6 +31,15 @@ expect_ans result.state active "a mitigation, active"
 MID=$(ans result.mid)
 ctl "{\"cmd\":\"session\",\"set\":$SET}"
 expect_ans result.server-code 2.01 "session set while up: 2.01"
+# read back with its sid: /config alone gives the server's defaults
+HB_SET=result.config.ietf-dots-signal-channel:signal-config
+HB_SET=$HB_SET.mitigating-config.heartbeat-interval.current-value
+hb_now() {
+	ctl '{"cmd":"session"}'
+	[ "$(ans "$HB_SET" 2>/dev/null)" = 20 ] &&
+	    [ "$(ans result.heartbeat-interval 2>/dev/null)" = 20 ]
+}
+check "the setting is in force (heartbeat-interval 20)" wait_until 5 hb_now
 ctl "{\"cmd\":\"efficacy\",\"mid\":$MID,\"attack-status\":\"under-attack\"}"
 expect_ans result.server-code 2.04 "efficacy while up: 2.04"
 
