@@ -273,13 +273,19 @@ be_mitigation_json(const struct be_mitigation *m)
 	char *text = NULL;
 	int bad = 0;
 
-	if (m == NULL || m->scope == NULL || m->id > INT64_MAX) {
+	if (m == NULL || (m->scope == NULL) == (m->acl == NULL) ||
+	    m->id > INT64_MAX) {
 		errno = EINVAL;
 		return NULL;
 	}
-	scope = be_scope_json(m->scope);
-	if (scope == NULL)
+	if (m->scope != NULL)
+		scope = be_scope_json(m->scope);
+	else
+		scope = json_loads(m->acl, JSON_REJECT_DUPLICATES, NULL);
+	if (scope == NULL) {
+		errno = m->scope != NULL ? errno : EINVAL;
 		return NULL;
+	}
 	o = json_object();
 	if (o == NULL)
 		goto fail;
@@ -287,9 +293,13 @@ be_mitigation_json(const struct be_mitigation *m)
 	bad |= json_object_set_new(o, "id", json_integer((json_int_t)m->id));
 	bad |= json_object_set_new(o, "cuid", be_json_str(m->cuid));
 	bad |= json_object_set_new(o, "client", be_json_str(m->client));
-	bad |= json_object_set_new(o, "mid", json_integer(m->mid));
-	bad |= json_object_set_new(o, "lifetime", json_integer(m->lifetime));
-	bad |= json_object_set_new(o, "scope", scope);
+	if (m->scope != NULL) {
+		bad |= json_object_set_new(o, "mid", json_integer(m->mid));
+		bad |= json_object_set_new(o, "lifetime",
+		    json_integer(m->lifetime));
+		bad |= json_object_set_new(o, "scope", scope);
+	} else
+		bad |= json_object_set_new(o, "acl", scope);
 	scope = NULL;
 	if (bad)
 		goto fail;

@@ -23,13 +23,25 @@
 
 struct backend;
 
-/* One mitigation as the backend sees it.  Borrowed for the call only. */
+/*
+ * One mitigation as the backend sees it.  Borrowed for the call only.
+ *
+ * Either a mitigation request of the signal channel (@p scope set), or a
+ * filtering ACL of the data channel that is in force (@p acl set, @p
+ * scope NULL, @p mid 0): RFC 8783 section 7.3 and RFC 9133.  @p acl is
+ * one entry of the client's ACL list as the data channel stores it,
+ * validated against the YANG modules: a JSON object with "name",
+ * "type", "activation-type" and "aces" (module-qualified identities, as
+ * RFC 7951 prints them).  A backend that cannot enforce ACLs refuses
+ * them from apply() with -ENOTSUP and a refusal sentence.
+ */
 struct be_mitigation {
 	uint64_t		 id;	/* server-wide, stable across restarts */
 	const char		*cuid;
 	const char		*client;	/* configured client name */
 	uint32_t		 mid;
 	const struct dots_scope	*scope;	/* targets, ports, sources, acl-list */
+	const char		*acl;	/* or an ACL in force, as JSON */
 	int64_t			 lifetime;	/* granted, seconds or -1 */
 };
 
@@ -106,7 +118,9 @@ void			 be_emit(struct backend *be, const struct be_report *r);
 
 /**
  * The mitigation as one line of JSON for external tools (exec backend,
- * logs); format in docs/mitigators.md.  **new** (free()), or NULL with
+ * logs): id, cuid, client, then mid, lifetime and scope for a mitigation
+ * request, or acl (the object itself) for an ACL; format in
+ * docs/mitigators.md.  **new** (free()), or NULL with
  * errno set (EINVAL, ENOMEM).
  */
 char			*be_mitigation_json(const struct be_mitigation *m);

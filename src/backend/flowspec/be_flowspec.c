@@ -246,6 +246,11 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 	int ret;
 
 	be->refusal[0] = '\0';
+	if (m->acl != NULL) {
+		fs_refuse(be, "ACLs of the data channel are not announced "
+		    "as flow specifications yet");
+		return -ENOTSUP;
+	}
 	ret = fs_agg_plan(m->scope, &f->agg, &plan, why, sizeof(why));
 	if (ret == 0) {
 		fs_agg_log(be, f, m, &plan);

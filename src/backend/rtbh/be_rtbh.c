@@ -161,6 +161,12 @@ rt_apply(struct backend *be, const struct be_mitigation *m)
 	int ret;
 
 	be->refusal[0] = '\0';
+	if (m->acl != NULL) {
+		snprintf(be->refusal, sizeof(be->refusal), "a blackhole "
+		    "route drops all traffic to a target; it cannot enforce "
+		    "the entries of an ACL");
+		return -ENOTSUP;
+	}
 	ret = rt_check_scope(s, why, sizeof(why));
 	for (i = 0; ret == 0 && i < s->target.n_prefix; i++)
 		ret = fs_policy_dst(&t->pol, &s->target.prefix[i], why,
