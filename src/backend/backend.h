@@ -75,6 +75,7 @@ struct be_setting {
 
 struct be_ops {
 	const char	*name;
+	bool		 acls;	/* enforces ACLs (be_mitigation.acl) */
 	/* @return 0 or a negative errno; @p err gets a sentence on failure */
 	int	(*init)(struct backend *be, const struct be_setting *settings,
 		    size_t nsettings, char *err, size_t errlen);

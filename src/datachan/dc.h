@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -46,6 +47,9 @@ struct dc_peer {
 typedef int	(*dc_identify_fn)(void *arg, const char *cn, const char *cuid,
 		    const char *full, struct dc_peer *out);
 
+/* The ACLs of @p cuid were created, replaced, deleted or expired. */
+typedef void	(*dc_acl_changed_fn)(void *arg, const char *cuid);
+
 struct dc_listen {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
@@ -61,6 +65,8 @@ struct dc_settings {
 	unsigned		 max_connections;
 	dc_identify_fn		 identify;
 	void			*identify_arg;
+	dc_acl_changed_fn	 acl_changed;	/* may be NULL */
+	void			*acl_changed_arg;
 	struct store		*store;
 };
 
@@ -98,5 +104,38 @@ void		 dc_release(struct dc *dc, bool committed);
 int		 dc_alias_targets(struct dc *dc, const char *cuid,
 		    const char *name, time_t now, struct dots_signal *m,
 		    struct dots_target *out);
+
+/* dc_acl.c: the ACLs as the rest of dotsd sees them */
+
+/**
+ * Calls @p cb with each ACL of @p cuid not expired at @p now, in the
+ * client's order: its name and its stored JSON (borrowed for the call).
+ * Stops when @p cb returns non-zero.  @return 0, -1 store error, or what
+ * @p cb returned
+ */
+int		 dc_acl_foreach(struct dc *dc, const char *cuid, time_t now,
+		    int (*cb)(void *arg, const char *name, const char *acl),
+		    void *arg);
+/**
+ * For the signal channel's acl-list (RFC 9133): 0 if @p cuid has an ACL
+ * @p name, 1 if not (@p why then says so, and what was meant if @p name
+ * is one of the client's ACEs), -1 store error.
+ */
+int		 dc_acl_exists(struct dc *dc, const char *cuid,
+		    const char *name, char *why, size_t whylen);
+/**
+ * RFC 9133: the signal channel sets ACL @p name's activation-type to
+ * @p type (enum dots_activation_type) for good, and refreshes its
+ * lifetime as a data-channel refresh would.  @return 0, 1 no such ACL,
+ * -1 error
+ */
+int		 dc_acl_set_activation(struct dc *dc, const char *cuid,
+		    const char *name, uint8_t type, time_t now);
+/** The configured client name @p cuid registered as: 0, 1 none, -1. */
+int		 dc_client_name(struct dc *dc, const char *cuid, char *name,
+		    size_t len);
+/** Calls @p cb with each cuid registered as client @p name. */
+int		 dc_client_cuids(struct dc *dc, const char *name,
+		    int (*cb)(void *arg, const char *cuid), void *arg);
 
 #endif /* DOTS_DC_H */

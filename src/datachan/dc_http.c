@@ -450,6 +450,8 @@ dc_new(const struct dc_settings *set, char *err, size_t errlen)
 	dc->identify = set->identify;
 	dc->identify_arg = set->identify_arg;
 	dc->core.lifetime = set->lifetime;
+	dc->core.acl_changed = set->acl_changed;
+	dc->core.acl_changed_arg = set->acl_changed_arg;
 	if ((dc->pem[0] = read_file(set->ca_file, err, errlen)) == NULL ||
 	    (dc->pem[1] = read_file(set->cert_file, err, errlen)) == NULL ||
 	    (dc->pem[2] = read_file(set->key_file, err, errlen)) == NULL)
@@ -522,19 +524,28 @@ dc_run(struct dc *dc)
 		MHD_run(dc->mhd[i]);
 }
 
+struct dc_core *
+dc_core_of(struct dc *dc)
+{
+	return &dc->core;
+}
+
 static void
 expired(void *arg, enum dc_kind kind, const char *cuid, const char *name)
 {
-	(void)arg;
+	struct dc *dc = arg;
+
 	log_info("data channel: %s '%s' of cuid %s expired",
 	    kind == DC_ALIAS ? "alias" : "ACL", name, cuid);
+	if (kind == DC_ACL)
+		dc_core_acl_changed(&dc->core, cuid);
 }
 
 void
 dc_tick(struct dc *dc, time_t now)
 {
 	if (dc != NULL && dc_store_expire(dc->core.store, (int64_t)now,
-	    expired, NULL) < 0)
+	    expired, dc) < 0)
 		log_warnx("data channel: expiry: %s",
 		    dc_store_errmsg(dc->core.store));
 }

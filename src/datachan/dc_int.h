@@ -147,6 +147,12 @@ void		 dc_store_close(struct dc_store *ds);
 int	dc_store_client_get(struct dc_store *ds, const char *cuid);
 int	dc_store_client_put(struct dc_store *ds, const char *cuid,
 	    const char *client, int64_t now);
+/* The configured client name a cuid registered as: 0, 1 none, -1 */
+int	dc_store_client_name(struct dc_store *ds, const char *cuid,
+	    char *name, size_t len);
+/* The cuids registered as @p client; stops if cb != 0 (returned) */
+int	dc_store_client_cuids(struct dc_store *ds, const char *client,
+	    int (*cb)(void *arg, const char *cuid), void *arg);
 /* Unregisters, with every alias and ACL: 0, 1 (was not), -1 error */
 int	dc_store_client_delete(struct dc_store *ds, const char *cuid);
 /* Create or replace (keeps its place in the order): 0 created, 1
@@ -177,7 +183,17 @@ struct dc_core {
 	struct dc_yang	*yang;
 	struct dc_store	*store;
 	unsigned	 lifetime;	/* s */
+	/* the ACLs of a cuid changed (dc.h, dc_acl_changed_fn) */
+	void		(*acl_changed)(void *arg, const char *cuid);
+	void		*acl_changed_arg;
 };
+
+/* dc_http.c keeps struct dc; dc_acl.c needs only its core */
+struct dc;
+struct dc_core	*dc_core_of(struct dc *dc);
+
+/** Tell whoever enforces ACLs that those of @p cuid changed. */
+void	dc_core_acl_changed(struct dc_core *c, const char *cuid);
 
 struct dc_request {
 	const char		*method;	/* "GET", ... */

@@ -210,6 +210,13 @@ client_json(struct dc_core *c, const char *cuid, enum dc_content content,
 	return o;
 }
 
+void
+dc_core_acl_changed(struct dc_core *c, const char *cuid)
+{
+	if (c->acl_changed != NULL)
+		c->acl_changed(c->acl_changed_arg, cuid);
+}
+
 int
 dc_acl_lookup(struct dc_core *c, const char *cuid, const char *name,
     char *why, size_t whylen)
@@ -589,6 +596,8 @@ do_items(struct dc_core *c, const struct dc_request *rq,
 			first = strdup(name);
 	}
 	ret = 0;
+	if (kind == DC_ACL)
+		dc_core_acl_changed(c, cuid);
 	rs->status = post || created > 0 ? 201 : 204;
 	if (rs->status == 201 && first != NULL)
 		set_location(rs, cuid, kind, first);
@@ -625,6 +634,8 @@ do_delete(struct dc_core *c, const struct dc_request *rq,
 	}
 	if (ret < 0)
 		return store_error(c, e);
+	if (u->res != DC_R_ALIAS)
+		dc_core_acl_changed(c, cuid);
 	rs->wrote = true;
 	rs->status = 204;
 	return 0;

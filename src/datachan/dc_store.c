@@ -53,6 +53,8 @@ enum {
 	DS_ITEM_DEL,
 	DS_ITEM_ALL,
 	DS_EXPIRED,
+	DS_CLIENT_NAME,
+	DS_CLIENT_CUIDS,
 	DS_COUNT
 };
 
@@ -77,6 +79,8 @@ static const char *const dc_sql[DS_COUNT] = {
 	    "WHERE cuid = ?1 AND kind = ?2 ORDER BY seq",
 	[DS_EXPIRED] = "SELECT cuid, kind, name FROM dc_items "
 	    "WHERE expires <= ?1",
+	[DS_CLIENT_NAME] = "SELECT client FROM dc_clients WHERE cuid = ?1",
+	[DS_CLIENT_CUIDS] = "SELECT cuid FROM dc_clients WHERE client = ?1",
 };
 
 struct dc_store {
@@ -197,6 +201,37 @@ dc_store_client_get(struct dc_store *ds, const char *cuid)
 		return fail(ds, s, false);
 	finish(s);
 	return rc == SQLITE_ROW;
+}
+
+int
+dc_store_client_name(struct dc_store *ds, const char *cuid, char *name,
+    size_t len)
+{
+	sqlite3_stmt *s = bind_key(ds, DS_CLIENT_NAME, cuid, 0, NULL);
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(ds, s, false);
+	if (rc == SQLITE_ROW)
+		snprintf(name, len, "%s", (const char *)
+		    sqlite3_column_text(s, 0));
+	finish(s);
+	return rc == SQLITE_DONE;
+}
+
+int
+dc_store_client_cuids(struct dc_store *ds, const char *client,
+    int (*cb)(void *arg, const char *cuid), void *arg)
+{
+	sqlite3_stmt *s = bind_key(ds, DS_CLIENT_CUIDS, client, 0, NULL);
+	int rc, ret = 0;
+
+	while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		ret = cb(arg, (const char *)sqlite3_column_text(s, 0));
+	if (ret == 0 && rc != SQLITE_DONE)
+		return fail(ds, s, false);
+	finish(s);
+	return ret;
 }
 
 int

@@ -85,6 +85,7 @@ struct dotsd {
 	coap_resource_t		**doomed;
 	size_t			 ndoomed, capdoomed;
 	struct dc		*dc;		/* data channel, or NULL */
+	struct acl_force	*acls;		/* with the data channel */
 };
 
 /* sig_tls.c */

@@ -100,7 +100,7 @@ make_backends(struct daemon *dm, char *err, size_t errlen)
 			bs[k].value = cm->setting[k].value;
 		}
 		be = be_new(conf_mitigator_types[cm->type], cm->name, bs,
-		    cm->n_setting, mit_backend_report, NULL, err, errlen);
+		    cm->n_setting, dotsd_backend_report, NULL, err, errlen);
 		free(bs);
 		if (be == NULL)
 			return -1;
@@ -395,7 +395,7 @@ main(int argc, char **argv)
 	if (dotsd_init(&dm.d, &dm.set, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	for (i = 0; i < dm.set.nbackends; i++)
-		dm.set.backends[i]->report_arg = dm.d.engine;
+		dm.set.backends[i]->report_arg = &dm.d;
 	if (dotsd_restore(&dm.d) != 0)
 		log_warnx("store: cannot restore mitigations: %s",
 		    store_errmsg(dm.d.store));

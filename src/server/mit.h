@@ -42,6 +42,7 @@ struct mit_client {
 	time_t			 last_heard;	/* any traffic, for session loss */
 	bool			 signal_lost;
 	unsigned		 nmit;		/* held, kept by the engine */
+	unsigned		 napplied;	/* with the mitigator, ditto */
 };
 
 struct mit_cuid;
@@ -125,6 +126,19 @@ typedef int (*mit_alias_fn)(void *arg, const char *cuid, const char *name,
  */
 void			 mit_engine_set_aliases(struct mit_engine *e,
 			    mit_alias_fn fn, void *arg);
+
+/*
+ * RFC 9133 acl-list: whether client @p cuid has ACL @p name (0; 1 with a
+ * sentence in @p why; -1 error), and setting its activation-type for
+ * good once a request naming it is accepted.
+ */
+typedef int (*mit_acl_check_fn)(void *arg, const char *cuid,
+    const char *name, char *why, size_t whylen);
+typedef void (*mit_acl_set_fn)(void *arg, const char *cuid,
+    const char *name, uint8_t type, time_t now);
+void			 mit_engine_set_acls(struct mit_engine *e,
+			    mit_acl_check_fn check, mit_acl_set_fn set,
+			    void *arg);
 void			 mit_engine_free(struct mit_engine *e);
 /* Reload mitigations from the store and re-drive the backends. */
 int			 mit_engine_restore(struct mit_engine *e,

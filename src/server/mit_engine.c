@@ -58,6 +58,9 @@ struct mit_engine {
 	/* alias-name lookups */
 	mit_alias_fn		 alias_fn;
 	void			*alias_arg;
+	mit_acl_check_fn	 acl_check;	/* NULL: no data channel */
+	mit_acl_set_fn		 acl_set;
+	void			*acl_arg;
 };
 
 /* A growing array of mitigations. */
@@ -199,6 +202,15 @@ mit_engine_set_aliases(struct mit_engine *e, mit_alias_fn fn, void *arg)
 {
 	e->alias_fn = fn;
 	e->alias_arg = arg;
+}
+
+void
+mit_engine_set_acls(struct mit_engine *e, mit_acl_check_fn check,
+    mit_acl_set_fn set, void *arg)
+{
+	e->acl_check = check;
+	e->acl_set = set;
+	e->acl_arg = arg;
 }
 
 static uint64_t
@@ -467,6 +479,19 @@ set_status(struct mit_engine *e, struct mitigation *m, uint8_t status)
 		e->changed(e->changed_arg, m, false);
 }
 
+/* m->applied, with the client's count of them (ACLs in force use it). */
+static void
+set_applied(struct mitigation *m, bool applied)
+{
+	if (m->applied == applied)
+		return;
+	m->applied = applied;
+	if (applied)
+		m->client->napplied++;
+	else if (m->client->napplied > 0)
+		m->client->napplied--;
+}
+
 static int
 apply(struct mitigation *m)
 {
@@ -488,7 +513,7 @@ apply(struct mitigation *m)
 		return -ENOSPC;
 	ret = be->ops->apply(be, &bm);
 	if (ret == 0)
-		m->applied = true;
+		set_applied(m, true);
 	return ret;
 }
 
@@ -638,6 +663,8 @@ remove_mitigation(struct mit_engine *e, struct mitigation *m)
 {
 	if (m->applied && m->client->backend != NULL)
 		m->client->backend->ops->withdraw(m->client->backend, m->id);
+	if (m->applied && m->client->napplied > 0)
+		m->client->napplied--;
 	unlink_mitigation(e, m);
 	if (e->store != NULL)
 		store_mitigation_delete(e->store, m->id);
@@ -884,6 +911,50 @@ expand_aliases(struct mit_engine *e, const char *cuid,
 	return 0;
 }
 
+/*
+ * RFC 9133 section 3.2.1: an acl-list names ACLs the client made on the
+ * data channel (4.04 if one is unknown), for attack time: a preconfigured
+ * request, made in idle time to wait for signal loss, may not carry one
+ * (4.00).  A mitigator that cannot enforce ACLs fails the update (5.03).
+ * @return 0 to go on, or non-zero with @p res filled
+ */
+static int
+check_acl_list(struct mit_engine *e, const struct mit_request *r,
+    const struct dots_scope *s, struct mit_result *res)
+{
+	const struct backend *be = r->client->backend;
+	char why[200];
+	size_t i;
+	int ret;
+
+	if (s->present & DOTS_SCOPE_TRIGGER && !s->trigger_mitigation) {
+		result(res, 400, "acl-list is for attack time (RFC 9133): "
+		    "not in a request with trigger-mitigation false");
+		return -1;
+	}
+	if (e->acl_check == NULL) {
+		result(res, 404, "acl-list names ACLs of the data channel, "
+		    "which this server does not offer (RFC 9133)");
+		return -1;
+	}
+	for (i = 0; i < s->n_acl_list; i++) {
+		ret = e->acl_check(e->acl_arg, r->cuid,
+		    s->acl_list[i].acl_name, why, sizeof(why));
+		if (ret != 0) {
+			result(res, ret > 0 ? 404 : 500, ret > 0 ? why :
+			    "the data channel's store cannot be read");
+			return -1;
+		}
+	}
+	if (be == NULL || !be->ops->acls) {
+		result(res, 503, "this client's mitigator cannot enforce "
+		    "ACLs; send the request again without acl-list");
+		res->max_age = 60;
+		return -1;
+	}
+	return 0;
+}
+
 /* Takes ownership of @p eff, the request's expanded copy (or NULL). */
 static struct mitigation *
 new_mitigation(struct mit_engine *e, const struct mit_request *r,
@@ -947,7 +1018,7 @@ server_withdraw(struct mit_engine *e, struct mitigation *m)
 	if (m->applied && m->client->backend != NULL)
 		m->client->backend->ops->withdraw(m->client->backend, m->id);
 	if (m->applied) {
-		m->applied = false;
+		set_applied(m, false);
 		enforcement_changed(e, m);
 	}
 	m->terminating_until = 0;
@@ -1056,6 +1127,8 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		refresh(e, m, r, res);
 		return;
 	}
+	if (s->n_acl_list != 0 && check_acl_list(e, r, s, res) != 0)
+		return;
 	if ((ret = expand_aliases(e, r->cuid, r->msg, r->now, &eff, why,
 	    sizeof(why))) != 0) {
 		result(res, ret, ret == 400 ? why : "out of memory");
@@ -1076,11 +1149,6 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	if (s->target.n_uri != 0) {
 		result(res, 501, "target-uri is not supported by this server; "
 		    "use target-prefix or target-fqdn");
-		goto out;
-	}
-	if (s->n_acl_list != 0) {
-		result(res, 404, "acl-list names ACLs of the data channel, "
-		    "which this server does not offer (RFC 9133)");
 		goto out;
 	}
 	if (candidates(e, s, &cand) != 0) {
@@ -1146,6 +1214,12 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 	}
 	if (m->applied && conflict_other != NULL)
 		enforcement_changed(e, m);
+	/* RFC 9133: the activation types change for good, at once */
+	for (i = 0; i < s->n_acl_list; i++)
+		e->acl_set(e->acl_arg, r->cuid, s->acl_list[i].acl_name,
+		    s->acl_list[i].present & DOTS_ACL_ACTIVATION_TYPE ?
+		    s->acl_list[i].activation_type :
+		    DOTS_ACTIVATION_WHEN_MITIGATING, r->now);
 	result(res, 201, NULL);
 	/* accepted despite another client's request: say so */
 	if ((rs = reply_scope(res, m->mid, m->lifetime)) != NULL)
@@ -1335,7 +1409,7 @@ failed(struct mit_engine *e, struct mitigation *m, const struct be_report *r)
 	size_t len = strnlen(r->reason, sizeof(r->reason));
 
 	if (m->applied) {
-		m->applied = false;
+		set_applied(m, false);
 		enforcement_changed(e, m);
 	}
 	if (m->status == DOTS_STATUS_TERMINATED)

@@ -17,6 +17,7 @@
 
 #include <dots/cbor.h>
 
+#include "acl_force.h"
 #include "dotsd.h"
 #include "log.h"
 #include "server.h"
@@ -257,6 +258,8 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			dc_tick(d->dc, now);
 			last_tick = now;
 		}
+		if (d->acls != NULL)
+			af_turn(d->acls, now);
 		committed = store_commit(d->store) == 0;
 		if (!committed)
 			log_warnx("store: commit failed: %s",
@@ -268,6 +271,43 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 	}
 	log_info("shutting down");
 	return 0;
+}
+
+void
+dotsd_backend_report(void *arg, const struct be_report *r)
+{
+	struct dotsd *d = arg;
+
+	if (r->id >= AF_ID_BASE) {
+		if (d->acls != NULL)
+			af_report(d->acls, r);
+	} else
+		mit_backend_report(d->engine, r);
+}
+
+static void
+acls_changed(void *arg, const char *cuid)
+{
+	struct dotsd *d = arg;
+
+	if (d->acls != NULL)
+		af_mark(d->acls, cuid);
+}
+
+static int
+acl_check(void *arg, const char *cuid, const char *name, char *why,
+    size_t whylen)
+{
+	return dc_acl_exists(arg, cuid, name, why, whylen);
+}
+
+static void
+acl_set(void *arg, const char *cuid, const char *name, uint8_t type,
+    time_t now)
+{
+	if (dc_acl_set_activation(arg, cuid, name, type, now) != 0)
+		log_warnx("ACL '%s' of cuid %s: its activation-type could "
+		    "not be changed", name, cuid);
 }
 
 /* The engine's alias-name lookups go to the data channel. */
@@ -329,9 +369,16 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 		dcs.store = d->store;
 		dcs.identify = dc_identify;
 		dcs.identify_arg = d;
+		dcs.acl_changed = acls_changed;
+		dcs.acl_changed_arg = d;
 		if ((d->dc = dc_new(&dcs, err, errlen)) == NULL)
 			return -1;
+		if ((d->acls = af_new(d)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		mit_engine_set_aliases(d->engine, alias_targets, d->dc);
+		mit_engine_set_acls(d->engine, acl_check, acl_set, d->dc);
 	}
 	return 0;
 }
@@ -384,6 +431,7 @@ dotsd_restore(struct dotsd *d)
 void
 dotsd_cleanup(struct dotsd *d)
 {
+	af_free(d->acls);
 	dc_free(d->dc);
 	mit_engine_free(d->engine);
 	sig_defer_free(d);

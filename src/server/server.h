@@ -43,5 +43,7 @@ int	dotsd_init(struct dotsd *d, const struct dotsd_settings *set,
 int	dotsd_restore(struct dotsd *d);
 int	dotsd_run(struct dotsd *d, const struct dotsd_settings *set);
 void	dotsd_cleanup(struct dotsd *d);
+/* The mitigators' report callback: to the ACLs or to the engine. */
+void	dotsd_backend_report(void *arg, const struct be_report *r);
 
 #endif /* DOTS_SERVER_H */

@@ -718,6 +718,8 @@ for line in open(path, encoding="utf-8"):
         print("UNPARSABLE " + line.strip())
         continue
     m = json.loads(parts[3])
+    if "mid" not in m:
+        continue    # an ACL (acllog_count)
     if action and parts[2] != action:
         continue
     if mid and str(m["mid"]) != mid:
@@ -725,6 +727,23 @@ for line in open(path, encoding="utf-8"):
     if client and m["client"] != client:
         continue
     print(parts[2], m["id"], m["client"], m["mid"])
+EOF
+}
+
+# acllog_count ACTION ACL-NAME: lines of mitigator.log that apply or
+# withdraw the data-channel ACL of that name.
+acllog_count() {
+	[ -f "$T/mitigator.log" ] || { echo 0; return 0; }
+	python3 - "$T/mitigator.log" "$1" "$2" <<'EOF'
+import json, sys
+path, action, name = sys.argv[1:4]
+n = 0
+for line in open(path, encoding="utf-8"):
+    parts = line.rstrip("\n").split(" ", 3)
+    if len(parts) == 4 and parts[2] == action:
+        acl = json.loads(parts[3]).get("acl")
+        n += acl is not None and acl.get("name") == name
+print(n)
 EOF
 }
 

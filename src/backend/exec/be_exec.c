@@ -1028,6 +1028,7 @@ ex_free(struct backend *be)
 
 const struct be_ops be_exec_ops = {
 	.name = "exec",
+	.acls = true,
 	.init = ex_init,
 	.apply = ex_apply,
 	.withdraw = ex_withdraw,

@@ -265,6 +265,7 @@ log_free(struct backend *be)
 
 const struct be_ops be_log_ops = {
 	.name = "log",
+	.acls = true,
 	.init = log_init,
 	.apply = log_apply,
 	.withdraw = log_withdraw,
