@@ -58,10 +58,10 @@ static const char listing4[] =
     "\"[destination: 192.0.2.4/32]\":[{\"nlri\":{\"value\":[{\"type\":1,"
     "\"value\":{\"prefix\":\"192.0.2.4/32\"}}]},\"neighbor-ip\":"
     "\"127.0.0.62\",\"attrs\":[]}],"
-    /* a component we never make (packet length) */
-    "\"[destination: 192.0.2.5/32][packet-length: ==1]\":[{\"nlri\":"
+    /* a component IPv4 does not have (flow label) */
+    "\"[destination: 192.0.2.5/32][label: ==1]\":[{\"nlri\":"
     "{\"value\":[{\"type\":1,\"value\":{\"prefix\":\"192.0.2.5/32\"}},"
-    "{\"type\":10,\"value\":[{\"op\":129,\"value\":1}]}]},\"attrs\":[]}]}";
+    "{\"type\":13,\"value\":[{\"op\":129,\"value\":1}]}]},\"attrs\":[]}]}";
 
 static const char listing6[] =
     "{\"x\":[{\"nlri\":{\"value\":[{\"type\":1,\"value\":{\"prefix\":"

@@ -13,6 +13,10 @@
  * scope whose source prefixes would pass the rule budget of a mitigation
  * is fitted into it (fs_aggregate.c): sources merged into covering
  * prefixes, or source ports matched instead; the choice is logged.
+ *
+ * A filtering ACL of the data channel in force (be_mitigation.acl) goes
+ * the same way: read by be_acl.c, one rule per ACE with the ACE's own
+ * action (fs_acl.c), the same safety limits, the same speaker.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 #include "log.h"
 
 #include "../backend.h"
+#include "../be_acl.h"
 #include "../be_util.h"
 #include "fs_aggregate.h"
 #include "fs_rule.h"
@@ -193,26 +198,57 @@ fs_refuse(struct backend *be, const char *why)
 	snprintf(be->refusal, sizeof(be->refusal), "%s", why);
 }
 
-/* The rules' text, as routes for the speaker.  **new** strings in @p t. */
+/*
+ * The rules' text, as routes for the speaker, with the action of each
+ * rule in @p acts, or the mitigator's for all if NULL.  **new** strings
+ * in @p t, and room for FS_ACT_MAX bytes a rule in @p act.
+ */
+#define FS_ACT_MAX	64
+
 static int
 fs_routes(const struct be_flowspec *f, const struct fs_rules *rs,
-    struct sp_route *r, char **t, char *act)
+    const struct fs_action *acts, struct sp_route *r, char **t, char *act)
 {
 	size_t i;
 	int ret;
 
-	if ((ret = fs_action_text(&f->action, act, 64)) != 0)
-		return ret;
 	for (i = 0; i < rs->n; i++) {
+		if ((ret = fs_action_text(acts != NULL ? &acts[i] :
+		    &f->action, act + i * FS_ACT_MAX, FS_ACT_MAX)) != 0)
+			return ret;
 		if ((t[i] = malloc(FS_TEXT_MAX)) == NULL)
 			return -ENOMEM;
 		if ((ret = fs_rule_text(&rs->v[i], t[i], FS_TEXT_MAX)) != 0)
 			return ret;
 		r[i].family = fs_family_name(rs->v[i].family);
 		r[i].nlri = t[i];
-		r[i].attrs = act;
+		r[i].attrs = act + i * FS_ACT_MAX;
 	}
 	return 0;
+}
+
+/* Hand mitigation @p m's rules to the speaker, in place of its others. */
+static int
+fs_announce(struct be_flowspec *f, const struct be_mitigation *m,
+    const struct fs_rules *rs, const struct fs_action *acts)
+{
+	struct sp_route *r;
+	char **t, *act;
+	size_t i, n = rs->n ? rs->n : 1;
+	int ret = -ENOMEM;
+
+	r = calloc(n, sizeof(*r));
+	t = calloc(n, sizeof(*t));
+	act = calloc(n, FS_ACT_MAX);
+	if (r != NULL && t != NULL && act != NULL &&
+	    (ret = fs_routes(f, rs, acts, r, t, act)) == 0)
+		ret = sp_set(f->sp, m->id, m->client, r, rs->n);
+	for (i = 0; t != NULL && i < rs->n; i++)
+		free(t[i]);
+	free(t);
+	free(r);
+	free(act);
+	return ret;
 }
 
 /* Say how a scope was fitted into the budget, when it had to be. */
@@ -234,23 +270,57 @@ fs_agg_log(const struct backend *be, const struct be_flowspec *f,
 	    p->rules, extra);
 }
 
+/*
+ * An ACL in force: its rules, each with the ACE's action, under the same
+ * limits as a scope.
+ */
+static int
+fs_apply_acl(struct backend *be, struct be_flowspec *f,
+    const struct be_mitigation *m)
+{
+	struct be_acl acl;
+	struct fs_rules rs = { 0 };
+	struct fs_action *acts = NULL;
+	char why[256];
+	int ret;
+
+	ret = be_acl_parse(m->acl, &acl, why, sizeof(why));
+	if (ret == 0 && (acts = calloc(acl.n_ace ? acl.n_ace : 1,
+	    sizeof(*acts))) == NULL)
+		ret = -ENOMEM;
+	if (ret == 0)
+		ret = fs_acl_translate(&acl, &rs, acts, why, sizeof(why));
+	if (ret == 0)
+		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
+		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
+	if (ret == 0) {
+		log_info("mitigator \"%s\": mitigation %llu: ACL \"%s\": "
+		    "%zu entries, %zu flow rules", be->name,
+		    (unsigned long long)m->id, acl.name, acl.n_ace, rs.n);
+		ret = fs_announce(f, m, &rs, acts);
+	} else if (ret != -ENOMEM) {
+		log_info("mitigator \"%s\": mitigation %llu: ACL refused: %s",
+		    be->name, (unsigned long long)m->id, why);
+		fs_refuse(be, why);
+	}
+	free(acts);
+	fs_rules_clear(&rs);
+	be_acl_free(&acl);
+	return ret;
+}
+
 static int
 fs_apply(struct backend *be, const struct be_mitigation *m)
 {
 	struct be_flowspec *f = be->priv;
 	struct fs_rules rs = { 0 };
 	struct fs_agg_plan plan;
-	struct sp_route *r = NULL;
-	char why[160], act[64], **t = NULL;
-	size_t i;
+	char why[160];
 	int ret;
 
 	be->refusal[0] = '\0';
-	if (m->acl != NULL) {
-		fs_refuse(be, "ACLs of the data channel are not announced "
-		    "as flow specifications yet");
-		return -ENOTSUP;
-	}
+	if (m->acl != NULL)
+		return fs_apply_acl(be, f, m);
 	ret = fs_agg_plan(m->scope, &f->agg, &plan, why, sizeof(why));
 	if (ret == 0) {
 		fs_agg_log(be, f, m, &plan);
@@ -259,24 +329,10 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 	if (ret == 0)
 		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
 		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
-	if (ret != 0) {
-		if (ret != -ENOMEM)
-			fs_refuse(be, why);
-		goto out;
-	}
-	r = calloc(rs.n, sizeof(*r));
-	t = calloc(rs.n, sizeof(*t));
-	if (r == NULL || t == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if ((ret = fs_routes(f, &rs, r, t, act)) == 0)
-		ret = sp_set(f->sp, m->id, m->client, r, rs.n);
-out:
-	for (i = 0; t != NULL && i < rs.n; i++)
-		free(t[i]);
-	free(t);
-	free(r);
+	if (ret == 0)
+		ret = fs_announce(f, m, &rs, NULL);
+	else if (ret != -ENOMEM)
+		fs_refuse(be, why);
 	fs_rules_clear(&rs);
 	fs_agg_plan_clear(&plan);
 	return ret;

@@ -6,8 +6,8 @@
  * global rib -a ipv4-flowspec"), an object whose members are routes, each
  * an array of paths with "nlri" and "attrs".  A flowspec NLRI comes as
  * {"value":[{"type":T,"value":...}]}, with the prefix components as
- * {"prefix":"P"} and the numeric ones as [{"op":O,"value":V}], O being the
- * raw operator octet of RFC 8955.  Each route is turned back into the
+ * {"prefix":"P"} and the numeric and bitmask ones as [{"op":O,"value":V}],
+ * O being the raw operator octet of RFC 8955.  Each route is turned back into the
  * model and then into the text that fs_text.c makes, so that a rule the
  * mitigator announced reads back as exactly the same words.
  *
@@ -64,9 +64,14 @@ rib_prefix(json_t *comp, uint8_t family, struct dots_prefix *px)
 	return 0;
 }
 
+/*
+ * A numeric or bitmask component.  Only the bits that the model keeps
+ * stay: AND (never on the first pair), and lt/gt/eq or not/match.
+ */
 static int
-rib_numeric(json_t *v, struct fs_numeric *c)
+rib_numeric(json_t *v, struct fs_numeric *c, bool bitmask, json_int_t max)
 {
+	uint8_t keep = bitmask ? FS_BM_NOT | FS_BM_MATCH : 0x07;
 	json_t *e, *op, *val;
 	json_int_t o, x;
 	size_t i;
@@ -82,11 +87,11 @@ rib_numeric(json_t *v, struct fs_numeric *c)
 			return -EINVAL;
 		o = json_integer_value(op);
 		x = json_integer_value(val);
-		if (o < 0 || o > 255 || x < 0 || x > 65535)
+		if (o < 0 || o > 255 || x < 0 || x > max)
 			return -EINVAL;
 		/* a first pair never ANDs; the end and length bits go */
-		c->v[i].op = (uint8_t)(o & (i ? FS_OP_AND | 0x07 : 0x07));
-		c->v[i].value = (uint16_t)x;
+		c->v[i].op = (uint8_t)(o & (i ? FS_OP_AND | keep : keep));
+		c->v[i].value = (uint32_t)x;
 	}
 	c->n = json_array_size(v);
 	return 0;
@@ -98,7 +103,7 @@ rib_rule(json_t *nlri, uint8_t family, struct fs_rule *r)
 {
 	json_t *comps = json_object_get(nlri, "value"), *c, *t, *v;
 	struct fs_numeric *num;
-	json_int_t type, last = 0;
+	json_int_t type, last = 0, max;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
@@ -129,10 +134,22 @@ rib_rule(json_t *nlri, uint8_t family, struct fs_rule *r)
 		case FS_C_DPORT:	num = &r->dport;	break;
 		case FS_C_SPORT:	num = &r->sport;	break;
 		case FS_C_ICMP_TYPE:	num = &r->icmp_type;	break;
+		case FS_C_ICMP_CODE:	num = &r->icmp_code;	break;
+		case FS_C_TCP_FLAGS:	num = &r->tcp_flags;	break;
+		case FS_C_PKT_LEN:	num = &r->pkt_len;	break;
+		case FS_C_DSCP:		num = &r->dscp;		break;
+		case FS_C_FRAG:		num = &r->frag;		break;
+		case FS_C_LABEL:
+			if (family != DOTS_AF_INET6)
+				return -EINVAL;
+			num = &r->label;
+			break;
 		default:
 			return -EINVAL;
 		}
-		if (rib_numeric(v, num) != 0)
+		max = type == FS_C_LABEL ? 0xfffff : 65535;
+		if (rib_numeric(v, num, type == FS_C_TCP_FLAGS ||
+		    type == FS_C_FRAG, max) != 0)
 			return -EINVAL;
 	}
 	/* every rule of ours has a destination */

@@ -10,7 +10,8 @@
  *
  * A numeric component is kept as the RFC writes it on the wire: a list of
  * {operator, value} pairs, where a pair with FS_OP_AND binds to the one
- * before it and the others are ORed.  The end-of-list bit and the value
+ * before it and the others are ORed.  The bitmask components (TCP flags,
+ * fragment) use the same pairs with the FS_BM_* operator bits.  The end-of-list bit and the value
  * length are left to whoever encodes the list.
  */
 #ifndef DOTS_FS_RULE_H
@@ -30,7 +31,13 @@ enum fs_comp {
 	FS_C_PORT = 4,
 	FS_C_DPORT = 5,
 	FS_C_SPORT = 6,
-	FS_C_ICMP_TYPE = 7
+	FS_C_ICMP_TYPE = 7,
+	FS_C_ICMP_CODE = 8,
+	FS_C_TCP_FLAGS = 9,	/* bitmask */
+	FS_C_PKT_LEN = 10,
+	FS_C_DSCP = 11,
+	FS_C_FRAG = 12,		/* bitmask */
+	FS_C_LABEL = 13		/* IPv6 only */
 };
 
 /* numeric_op bits that a pair keeps (RFC 8955 section 4.2.1.1). */
@@ -38,6 +45,9 @@ enum fs_comp {
 #define FS_OP_LT	0x04
 #define FS_OP_GT	0x02
 #define FS_OP_EQ	0x01
+/* bitmask_op bits (section 4.2.1.2), for types 9 and 12; AND as above. */
+#define FS_BM_NOT	0x02
+#define FS_BM_MATCH	0x01
 
 /* Pairs in one component: 16 ranges.  More is refused, with a reason. */
 #define FS_OPS_MAX	32
@@ -45,8 +55,8 @@ enum fs_comp {
 #define FS_RULES_MAX	4096
 
 struct fs_numop {
-	uint8_t		op;		/* FS_OP_* */
-	uint16_t	value;
+	uint8_t		op;		/* FS_OP_* or FS_BM_* */
+	uint32_t	value;		/* 20 bits for the flow label */
 };
 
 struct fs_numeric {
@@ -64,6 +74,12 @@ struct fs_rule {
 	struct fs_numeric	dport;		/* type 5 */
 	struct fs_numeric	sport;		/* type 6 */
 	struct fs_numeric	icmp_type;	/* type 7 */
+	struct fs_numeric	icmp_code;	/* type 8 */
+	struct fs_numeric	tcp_flags;	/* type 9, bitmask */
+	struct fs_numeric	pkt_len;	/* type 10 */
+	struct fs_numeric	dscp;		/* type 11 */
+	struct fs_numeric	frag;		/* type 12, bitmask */
+	struct fs_numeric	label;		/* type 13 */
 };
 
 struct fs_rules {
@@ -111,6 +127,33 @@ void	fs_rules_clear(struct fs_rules *r);
 /** Append a copy of @p r.  @return 0 or -ENOMEM */
 int	fs_rules_push(struct fs_rules *rs, const struct fs_rule *r);
 
+/* fs_acl.c */
+
+struct be_acl;
+
+/**
+ * Translate a filtering ACL of the data channel (be_acl.h) into rules: one
+ * per ACE, in the ACL's order, its action in the same place of @p acts
+ * (room for acl->n_ace).  An accept entry is left out when no later drop
+ * or rate-limit entry overlaps it (forwarding is what happens anyway);
+ * same rules with the same action are made once.  Refused, with the ACE
+ * in the sentence: an ACE without a destination network, what a flow
+ * rule or GoBGP's command line cannot carry, and ACEs whose order the
+ * flow-spec precedence (RFC 8955 section 5.1) would change.  Appends to
+ * @p out.
+ * @return 0; -EINVAL with a sentence in @p why; -ENOMEM
+ */
+int	fs_acl_translate(const struct be_acl *acl, struct fs_rules *out,
+	    struct fs_action *acts, char *why, size_t whylen);
+/**
+ * The order of RFC 8955 section 5.1 (RFC 8956 section 4 for IPv6), on
+ * the encoding GoBGP sends.  @return < 0 when @p a comes first, > 0 when
+ * @p b does, 0 for the same rule
+ */
+int	fs_rule_cmp(const struct fs_rule *a, const struct fs_rule *b);
+/** No packet can match both rules (false when it cannot be ruled out). */
+bool	fs_rules_disjoint(const struct fs_rule *a, const struct fs_rule *b);
+
 /* fs_text.c */
 
 /** "ipv4-flowspec" or "ipv6-flowspec": the speaker's family name. */
@@ -119,7 +162,8 @@ const char	*fs_family_name(uint8_t family);
  * The rule as the words after "match" of GoBGP's CLI, in component type
  * order, e.g. "destination 192.0.2.2/32 protocol ==17 source-port ==53".
  * This text is also the rule's identity when comparing with the RIB.
- * @return 0, or -ENOSPC if @p len is too small
+ * @return 0, -ENOSPC if @p len is too small, -EINVAL for what the CLI
+ *	cannot say (TCP flags above 0xff, unknown fragment bits, no bits)
  */
 int	fs_rule_text(const struct fs_rule *r, char *buf, size_t len);
 /** "then discard", "then rate-limit 125000", "then accept". */

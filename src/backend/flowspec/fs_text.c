@@ -9,6 +9,11 @@
  * prints a rule back in JSON.  Components come in type order, so that the
  * same rule always has the same text: the text is the rule's identity when
  * the mitigator compares its rules with the speaker's RIB (fs_rib.c).
+ *
+ * The bitmask components have their own words: "[&][!][=]BITS", where
+ * "!" is the not bit, "=" the match bit (without it, any bit), and BITS
+ * TCP flag letters ("SA") or fragment names joined by "+"
+ * ("is-fragment+first-fragment"), as GoBGP reads and prints them.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -84,7 +89,7 @@ fs_put_numeric(struct fs_buf *b, const struct fs_numeric *c)
 		if ((o->op & 0x07) == 0 || (o->op & 0x07) == 0x07)
 			fs_put(b, "%s", t);
 		else
-			fs_put(b, "%s%u", t, o->value);
+			fs_put(b, "%s%u", t, (unsigned)o->value);
 	}
 }
 
@@ -108,6 +113,56 @@ fs_put_comp(struct fs_buf *b, const char *name, const struct fs_numeric *c)
 	fs_put_numeric(b, c);
 }
 
+/* TCP flags by bit, from 0x01; GoBGP has no letter above 0x80. */
+static const char fs_tcp_letters[] = "FSRPAUEC";
+
+static const char *const fs_frag_names[] = {
+	"dont-fragment", "is-fragment", "first-fragment", "last-fragment"
+};
+
+/* One bitmask value as GoBGP's words; false if it has none for it. */
+static bool
+fs_put_bits(struct fs_buf *b, enum fs_comp type, uint32_t v)
+{
+	unsigned i, nbits = type == FS_C_TCP_FLAGS ? 8 : 4;
+	bool first = true;
+
+	if (v == 0 || v >> nbits != 0)
+		return false;
+	for (i = 0; i < nbits; i++) {
+		if (!(v & (1u << i)))
+			continue;
+		if (type == FS_C_TCP_FLAGS)
+			fs_put(b, "%c", fs_tcp_letters[i]);
+		else
+			fs_put(b, "%s%s", first ? "" : "+", fs_frag_names[i]);
+		first = false;
+	}
+	return true;
+}
+
+static bool
+fs_put_bitmask(struct fs_buf *b, const char *name, enum fs_comp type,
+    const struct fs_numeric *c)
+{
+	const struct fs_numop *o;
+	size_t i;
+
+	if (c->n == 0)
+		return true;
+	fs_put(b, " %s ", name);
+	for (i = 0; i < c->n; i++) {
+		o = &c->v[i];
+		if (i > 0)
+			fs_put(b, "%s", (o->op & FS_OP_AND) ? "&" : " ");
+		fs_put(b, "%s%s", (o->op & FS_BM_NOT) ? "!" : "",
+		    (o->op & FS_BM_MATCH) ? "=" : "");
+		if (!fs_put_bits(b, type, o->value))
+			return false;
+	}
+	return true;
+}
+
 int
 fs_rule_text(const struct fs_rule *r, char *buf, size_t len)
 {
@@ -129,6 +184,14 @@ fs_rule_text(const struct fs_rule *r, char *buf, size_t len)
 	fs_put_comp(&b, "destination-port", &r->dport);
 	fs_put_comp(&b, "source-port", &r->sport);
 	fs_put_comp(&b, "icmp-type", &r->icmp_type);
+	fs_put_comp(&b, "icmp-code", &r->icmp_code);
+	if (!fs_put_bitmask(&b, "tcp-flags", FS_C_TCP_FLAGS, &r->tcp_flags))
+		return -EINVAL;
+	fs_put_comp(&b, "packet-length", &r->pkt_len);
+	fs_put_comp(&b, "dscp", &r->dscp);
+	if (!fs_put_bitmask(&b, "fragment", FS_C_FRAG, &r->frag))
+		return -EINVAL;
+	fs_put_comp(&b, "label", &r->label);
 	return b.full ? -ENOSPC : 0;
 }
 
