@@ -569,9 +569,9 @@ acl_ace(struct acl_ctx *c, json_t *obj, size_t idx, uint8_t family,
 		return acl_fail(c, "ace %zu is not an object", idx + 1);
 	name = json_object_get(obj, "name");
 	if (!json_is_string(name) || json_string_length(name) == 0 ||
-	    json_string_length(name) > BE_ACL_NAME_MAX)
+	    json_string_length(name) > BE_ACE_NAME_MAX)
 		return acl_fail(c, "ace %zu has no name of 1 to %d "
-		    "characters", idx + 1, BE_ACL_NAME_MAX);
+		    "characters", idx + 1, BE_ACE_NAME_MAX);
 	snprintf(a->name, sizeof(a->name), "%s", json_string_value(name));
 	c->ace = a->name;
 	json_object_foreach(obj, key, v) {

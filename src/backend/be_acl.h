@@ -20,6 +20,9 @@
 #include <dots/model.h>
 
 #define BE_ACL_NAME_MAX	64	/* RFC 8783: name length 1..64 */
+/* dotsd names its per-prefix copies of an ACE without destination
+ * "ACE/1", "ACE/2"... (docs/data-channel.md): room for the suffix */
+#define BE_ACE_NAME_MAX	(BE_ACL_NAME_MAX + 32)
 
 /* What a matching packet gets (RFC 8783 section 7.4). */
 enum be_acl_fwd {
@@ -73,7 +76,7 @@ struct be_acl_bits {
 };
 
 struct be_acl_ace {
-	char			name[BE_ACL_NAME_MAX + 1];
+	char			name[BE_ACE_NAME_MAX + 1];
 	uint8_t			family;	/* of its ipv4/ipv6 match, or 0 */
 	bool			has_dst;
 	struct dots_prefix	dst;

@@ -69,9 +69,14 @@ acl_port(struct fs_numeric *c, const struct be_acl_port *p)
 	case BE_ACL_PORT_NONE:
 		break;
 	case BE_ACL_PORT_RANGE:
+		/* an open end needs no comparison */
 		if (p->lower == p->upper)
 			num_one(c, FS_OP_EQ, p->lower);
-		else if (p->lower != 0 || p->upper != 65535) {
+		else if (p->upper == 65535 && p->lower != 0)
+			num_one(c, FS_OP_GT | FS_OP_EQ, p->lower);
+		else if (p->lower == 0 && p->upper != 65535)
+			num_one(c, FS_OP_LT | FS_OP_EQ, p->upper);
+		else if (p->lower != 0) {
 			num_one(c, FS_OP_GT | FS_OP_EQ, p->lower);
 			num_one(c, FS_OP_AND | FS_OP_LT | FS_OP_EQ, p->upper);
 		}
