@@ -91,6 +91,10 @@ test_translate_prefix_only(void **state)
 	    "ipv4-flowspec destination 192.0.2.0/24\n");
 	expect_rules(MS "\"target-prefix\":[\"2001:db8:6401::/48\"]" END,
 	    "ipv6-flowspec destination 2001:db8:6401::/48\n");
+	/* acl-list: its ACLs come on their own, as ACLs in force */
+	expect_rules(MS "\"target-prefix\":[\"192.0.2.2/32\"],"
+	    "\"ietf-dots-signal-control:acl-list\":[{\"acl-name\":\"a\"}]"
+	    END, "ipv4-flowspec destination 192.0.2.2/32\n");
 	/* one rule per prefix, each in its family */
 	expect_rules(MS "\"target-prefix\":[\"192.0.2.2/32\","
 	    "\"2001:db8::2/128\",\"198.51.100.0/25\"]" END,
@@ -266,9 +270,6 @@ test_translate_refusals(void **state)
 	expect_refused(MS "\"target-prefix\":[\"2001:db8::2/128\"],"
 	    "\"" CH "source-prefix\":[\"203.0.113.0/24\"]" END,
 	    "no source-prefix is of the family");
-	expect_refused(MS "\"target-prefix\":[\"192.0.2.2/32\"],"
-	    "\"ietf-dots-signal-control:acl-list\":[{\"acl-name\":\"a\"}]"
-	    END, "acl-list");
 }
 
 static void

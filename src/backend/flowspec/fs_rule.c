@@ -308,11 +308,10 @@ scope_check(const struct dots_scope *s, char *why, size_t whylen)
 		    "cannot be filtered with flow rules: give target-prefix");
 		return -EINVAL;
 	}
-	if (s->n_acl_list > 0) {
-		why_set(why, whylen, "acl-list is not enforced by this "
-		    "mitigator");
-		return -EINVAL;
-	}
+	/*
+	 * acl-list (RFC 9133) is left alone: dotsd puts the ACLs it names in
+	 * force, and they come to this mitigator as ACLs of their own.
+	 */
 	if (s->target.n_prefix == 0) {
 		why_set(why, whylen, "a flow rule needs a target-prefix");
 		return -EINVAL;
