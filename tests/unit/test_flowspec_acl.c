@@ -299,6 +299,52 @@ test_acl_refused(void **state)
 	    "rate-limit above 4294967295");
 }
 
+/* An ACL of @p n entries, alternately accept and drop, one host each. */
+static char *
+acl_of(size_t n)
+{
+	size_t i, off = 0, cap = 256 + n * 200;
+	char *j = malloc(cap);
+
+	assert_non_null(j);
+	off += (size_t)snprintf(j + off, cap - off, "%s", HEAD4);
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(j + off, cap - off, "%s{\"name\":"
+		    "\"e%zu\",\"matches\":{\"ipv4\":{"
+		    "\"destination-ipv4-network\":\"10.%zu.%zu.0/24\"}},"
+		    "\"actions\":{\"forwarding\":\"%s\"}}", i ? "," : "", i,
+		    i / 256, i % 256, i % 2 ? "drop" : "accept");
+	snprintf(j + off, cap - off, "%s", TAIL);
+	return j;
+}
+
+/* Large ACLs: the quadratic checks stay bounded. */
+static void
+test_acl_many(void **state)
+{
+	struct be_acl acl;
+	struct fs_rules rs = { 0 };
+	struct fs_action *acts;
+	char why[256], *j;
+
+	(void)state;
+	j = acl_of(1024);
+	assert_int_equal(be_acl_parse(j, &acl, why, sizeof(why)), 0);
+	acts = calloc(acl.n_ace, sizeof(*acts));
+	assert_non_null(acts);
+	assert_int_equal(fs_acl_translate(&acl, &rs, acts, why, sizeof(why)),
+	    0);
+	/* the accept entries are apart from every drop: left out */
+	assert_int_equal(rs.n, 512);
+	fs_rules_clear(&rs);
+	free(acts);
+	be_acl_free(&acl);
+	free(j);
+	j = acl_of(1025);
+	expect_refused(j, "more than 1024 entries");
+	free(j);
+}
+
 static void
 rule4(struct fs_rule *r, const char *dst)
 {
@@ -429,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_acl_components),
 		cmocka_unit_test(test_acl_accept),
 		cmocka_unit_test(test_acl_refused),
+		cmocka_unit_test(test_acl_many),
 		cmocka_unit_test(test_rule_order),
 		cmocka_unit_test(test_rule_disjoint),
 		cmocka_unit_test(test_rule_text_limits),

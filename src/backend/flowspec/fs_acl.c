@@ -36,6 +36,8 @@
 #define PROTO_UDP	17
 #define PROTO_ICMPV6	58
 
+#define FS_ACL_ACES_MAX	1024
+
 static void
 acl_why(char *why, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -318,6 +320,12 @@ fs_acl_translate(const struct be_acl *acl, struct fs_rules *out,
 		why[0] = '\0';
 	if (acl->n_ace == 0)
 		return 0;
+	/* the order check is quadratic, and routers hold far fewer rules */
+	if (acl->n_ace > FS_ACL_ACES_MAX) {
+		acl_why(why, whylen, "ACL \"%s\": more than %d entries",
+		    acl->name, FS_ACL_ACES_MAX);
+		return -EINVAL;
+	}
 	r = calloc(acl->n_ace, sizeof(*r));
 	act = calloc(acl->n_ace, sizeof(*act));
 	keep = calloc(acl->n_ace, sizeof(*keep));
@@ -563,15 +571,27 @@ num_meet(const struct fs_numeric *a, const struct fs_numeric *b,
 	return false;
 }
 
+/*
+ * Only the bits some value of either component names can change a
+ * result: the subsets of their union are all the cases there are.
+ */
 static bool
 bits_meet(const struct fs_numeric *a, const struct fs_numeric *b,
     uint32_t max)
 {
-	uint32_t x;
+	uint32_t m = 0, x = 0;
+	size_t i;
 
-	for (x = 0; x <= max; x++)
+	for (i = 0; i < a->n; i++)
+		m |= a->v[i].value;
+	for (i = 0; i < b->n; i++)
+		m |= b->v[i].value;
+	m &= max;
+	do {
 		if (num_holds(a, true, x) && num_holds(b, true, x))
 			return true;
+		x = (x - m) & m;
+	} while (x != 0);
 	return false;
 }
 
