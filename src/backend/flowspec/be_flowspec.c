@@ -195,7 +195,9 @@ fs_init(struct backend *be, const struct be_setting *settings,
 static void
 fs_refuse(struct backend *be, const char *why)
 {
-	snprintf(be->refusal, sizeof(be->refusal), "%s", why);
+	/* a longer reason is cut: the client sees at most this much */
+	snprintf(be->refusal, sizeof(be->refusal), "%.*s",
+	    (int)sizeof(be->refusal) - 1, why);
 }
 
 /*
