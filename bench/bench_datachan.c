@@ -20,7 +20,8 @@
  * Each phase prints its rate (2xx answers per second of the phase), the
  * p50/p99 of its requests' times (curl_easy_perform, 2xx only), every
  * non-2xx answer by status, transport failures, and the connections
- * opened (one a thread if keep-alive holds).  At the end, the median over
+ * opened (one a thread if keep-alive holds); the filling phases also the
+ * p50 of their first and last tenths.  At the end, the median over
  * the runs of each figure, the slowest run's rate and the worst p99.
  * Nothing is asserted; the exit status is 0 even with errors, which are
  * printed.
@@ -57,6 +58,7 @@ static const char *const phase_name[N_PHASES] = { "create", "delete" };
 struct result {
 	double		 rate;		/* 2xx answers per second */
 	double		 p50, p99;	/* ms */
+	double		 p50_first, p50_last;	/* first, last tenth */
 	unsigned long	 ok, non2xx, failed, conns;
 };
 
@@ -144,6 +146,8 @@ worker_open(struct worker *w)
 	SETOPT(w->h, CURLOPT_HTTPHEADER, w->hdrs);
 	snprintf(path, sizeof(path), "%s/ca.pem", certdir);
 	SETOPT(w->h, CURLOPT_CAINFO, path);
+	/* Our CA only, not also Debian's built-in /etc/ssl/certs. */
+	SETOPT(w->h, CURLOPT_CAPATH, (char *)NULL);
 	snprintf(path, sizeof(path), "%s/%s.pem", certdir, client);
 	SETOPT(w->h, CURLOPT_SSLCERT, path);
 	snprintf(path, sizeof(path), "%s/%s-key.pem", certdir, client);
@@ -417,6 +421,31 @@ collect(struct worker *ws, int nw, int ph)
 	return r;
 }
 
+/*
+ * p50 of the first (or last) tenth of each worker's requests of phase
+ * ph: how the time of a request changes as the store fills.
+ */
+static double
+tenth_p50(struct worker *ws, int nw, int ph, bool last)
+{
+	size_t n = 0, k, m;
+	double p, *v;
+	int i;
+
+	for (i = 0; i < nw; i++)
+		n += ws[i].n_lat[ph];
+	v = xcalloc(n + 1, sizeof(*v));
+	for (n = 0, i = 0; i < nw; i++) {
+		m = ws[i].n_lat[ph] / 10;
+		for (k = 0; k < m; k++)
+			v[n++] = ws[i].lat[ph][last ? ws[i].n_lat[ph] - m + k :
+			    k];
+	}
+	p = pctl(v, n, 50);
+	free(v);
+	return p;
+}
+
 static void
 print_result(const char *label, const struct result *r)
 {
@@ -474,6 +503,12 @@ phase_pair(int run, int config, int nw, size_t n, struct result *res,
 		    phase_name[ph], nw, nw > 1 ? "s" : "");
 		print_result(label, &res[ph]);
 		print_errors(ws, nw, ph, &res[ph]);
+		res[ph].p50_first = tenth_p50(ws, nw, ph, false);
+		res[ph].p50_last = tenth_p50(ws, nw, ph, true);
+		if (rss != NULL)
+			printf("    p50 %.2f ms over the first tenth, %.2f ms "
+			    "over the last\n", res[ph].p50_first,
+			    res[ph].p50_last);
 	}
 	for (i = 0; i < nw; i++)
 		worker_close(&ws[i]);
@@ -534,6 +569,22 @@ summarize(const char *label, struct result *r, int runs)
 	    median(p50, runs), median(p99, runs), worst, non2xx, failed);
 }
 
+/* Median over the runs of the p50 of the first and last tenths. */
+static void
+summarize_tenths(const char *label, struct result *r, int runs)
+{
+	double first[MAX_RUNS], last[MAX_RUNS];
+	int i;
+
+	for (i = 0; i < runs; i++) {
+		first[i] = r[i].p50_first;
+		last[i] = r[i].p50_last;
+	}
+	printf("%s: p50 %.2f ms over the first tenth, %.2f ms over the "
+	    "last (medians)\n", label, median(first, runs),
+	    median(last, runs));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -547,6 +598,7 @@ main(int argc, char **argv)
 	CURLcode rc;
 
 	bench_name = "bench_datachan";
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress, also into a file */
 	if (argc < 6 || argc > 9)
 		die("usage: bench_datachan URL CERTDIR CLIENT CUID DOTSD_PID "
 		    "[RUNS [N [FILL]]]");
@@ -620,6 +672,11 @@ main(int argc, char **argv)
 				    fill, FILL_CONNS);
 			summarize(label, res[c][ph], runs);
 		}
+	for (ph = 0; ph < N_PHASES; ph++) {
+		snprintf(label, sizeof(label), "%s %zu, %d connections",
+		    phase_name[ph], fill, FILL_CONNS);
+		summarize_tenths(label, res[N_CONFIGS][ph], runs);
+	}
 	printf("dotsd VmRSS with %zu ACLs stored: median %.0f KiB "
 	    "(%ld KiB before the first run; median %.0f bytes an ACL)\n",
 	    fill, median(rss, runs), rss0, median(grow, runs));
