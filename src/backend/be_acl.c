@@ -112,6 +112,7 @@ acl_uint(struct acl_ctx *c, json_t *v, const char *what, uint64_t max,
 {
 	json_int_t x;
 
+	*out = 0;	/* callers store it before they look at the result */
 	if (!json_is_integer(v))
 		return acl_fail(c, "%s is not a whole number", what);
 	x = json_integer_value(v);
