@@ -35,10 +35,9 @@
 #define FS_TEXT_MAX	2048
 
 struct be_flowspec {
-	struct fs_policy	 pol;
+	struct sp_mitigator	 sm;	/* first: sp_mitigator_free */
 	struct fs_action	 action;
 	struct fs_agg_conf	 agg;
-	struct speaker		*sp;
 };
 
 static int
@@ -132,7 +131,7 @@ fs_settings(struct backend *be, struct be_flowspec *f, struct sp_conf *sc,
 			    UINT32_MAX, &v, err, errlen);
 			be->capacity = ret == 0 ? (unsigned)v : 0;
 		} else if ((ret = sp_setting(sc, s[i].key, s[i].value, err,
-		    errlen)) == 1 && (ret = fs_policy_setting(&f->pol,
+		    errlen)) == 1 && (ret = fs_policy_setting(&f->sm.pol,
 		    s[i].key, s[i].value, err, errlen)) == 1 &&
 		    (ret = fs_action_setting(&f->action, s[i].key,
 		    s[i].value, err, errlen)) == 1 &&
@@ -165,10 +164,10 @@ fs_init(struct backend *be, const struct be_setting *settings,
 		return -ENOMEM;
 	sp_conf_init(&sc, true);
 	/* safe defaults: no wider than a /24 or a /48, a bounded table */
-	f->pol.min_len4 = 24;
-	f->pol.min_len6 = 48;
-	f->pol.max_rules = 1000;
-	f->pol.max_rules_client = 100;
+	f->sm.pol.min_len4 = 24;
+	f->sm.pol.min_len6 = 48;
+	f->sm.pol.max_rules = 1000;
+	f->sm.pol.max_rules_client = 100;
 	f->action.kind = FS_ACT_DISCARD;
 	/*
 	 * A budget below the per-client limit, so that one mitigation of
@@ -181,10 +180,10 @@ fs_init(struct backend *be, const struct be_setting *settings,
 	f->agg.min_len6 = 32;
 	f->agg.sport_fallback = true;
 	ret = fs_settings(be, f, &sc, settings, nsettings, err, errlen);
-	if (ret == 0 && (f->sp = sp_new(&sc, be)) == NULL)
+	if (ret == 0 && (f->sm.sp = sp_new(&sc, be)) == NULL)
 		ret = -ENOMEM;
 	if (ret != 0) {
-		fs_policy_clear(&f->pol);
+		fs_policy_clear(&f->sm.pol);
 		free(f);
 		return ret;
 	}
@@ -244,7 +243,7 @@ fs_announce(struct be_flowspec *f, const struct be_mitigation *m,
 	act = calloc(n, FS_ACT_MAX);
 	if (r != NULL && t != NULL && act != NULL &&
 	    (ret = fs_routes(f, rs, acts, r, t, act)) == 0)
-		ret = sp_set(f->sp, m->id, m->client, r, rs->n);
+		ret = sp_set(f->sm.sp, m->id, m->client, r, rs->n);
 	for (i = 0; t != NULL && i < rs->n; i++)
 		free(t[i]);
 	free(t);
@@ -293,8 +292,8 @@ fs_apply_acl(struct backend *be, struct be_flowspec *f,
 	if (ret == 0)
 		ret = fs_acl_translate(&acl, &rs, acts, why, sizeof(why));
 	if (ret == 0)
-		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
-		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
+		ret = fs_policy_rules(&f->sm.pol, &rs, sp_count(f->sm.sp, m->client,
+		    m->id), sp_count(f->sm.sp, NULL, m->id), why, sizeof(why));
 	if (ret == 0) {
 		log_info("mitigator \"%s\": mitigation %llu: ACL \"%s\": "
 		    "%zu entries, %zu flow rules", be->name,
@@ -329,8 +328,8 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 		ret = fs_translate(&plan.scope, &rs, why, sizeof(why));
 	}
 	if (ret == 0)
-		ret = fs_policy_rules(&f->pol, &rs, sp_count(f->sp, m->client,
-		    m->id), sp_count(f->sp, NULL, m->id), why, sizeof(why));
+		ret = fs_policy_rules(&f->sm.pol, &rs, sp_count(f->sm.sp, m->client,
+		    m->id), sp_count(f->sm.sp, NULL, m->id), why, sizeof(why));
 	if (ret == 0)
 		ret = fs_announce(f, m, &rs, NULL);
 	else if (ret != -ENOMEM)
@@ -340,40 +339,14 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 	return ret;
 }
 
-static int
-fs_withdraw(struct backend *be, uint64_t id)
-{
-	struct be_flowspec *f = be->priv;
 
-	return sp_remove(f->sp, id);
-}
 
-static void
-fs_poll(struct backend *be)
-{
-	struct be_flowspec *f = be->priv;
-
-	sp_poll(f->sp);
-}
-
-static void
-fs_free(struct backend *be)
-{
-	struct be_flowspec *f = be->priv;
-
-	if (f == NULL)
-		return;
-	sp_free(f->sp);
-	fs_policy_clear(&f->pol);
-	free(f);
-	be->priv = NULL;
-}
 
 const struct be_ops be_flowspec_ops = {
 	.name = "flowspec",
 	.init = fs_init,
 	.apply = fs_apply,
-	.withdraw = fs_withdraw,
-	.poll = fs_poll,
-	.free = fs_free,
+	.withdraw = sp_mitigator_withdraw,
+	.poll = sp_mitigator_poll,
+	.free = sp_mitigator_free,
 };

@@ -978,3 +978,32 @@ sp_free(struct speaker *sp)
 	be_rq_clear(&sp->rq);
 	free(sp);
 }
+
+int
+sp_mitigator_withdraw(struct backend *be, uint64_t id)
+{
+	struct sp_mitigator *m = be->priv;
+
+	return sp_remove(m->sp, id);
+}
+
+void
+sp_mitigator_poll(struct backend *be)
+{
+	struct sp_mitigator *m = be->priv;
+
+	sp_poll(m->sp);
+}
+
+void
+sp_mitigator_free(struct backend *be)
+{
+	struct sp_mitigator *m = be->priv;
+
+	if (m == NULL)
+		return;
+	sp_free(m->sp);
+	fs_policy_clear(&m->pol);
+	free(m);
+	be->priv = NULL;
+}

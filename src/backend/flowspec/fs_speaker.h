@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../backend.h"
+#include "fs_rule.h"
 
 /* One route: gobgp global rib -a FAMILY add [match] NLRI ATTRS. */
 struct sp_route {
@@ -67,5 +68,19 @@ size_t		 sp_count(const struct speaker *sp, const char *client,
 		    uint64_t except);
 /** Drive the runs; call every loop turn. */
 void		 sp_poll(struct speaker *sp);
+
+/*
+ * What the flowspec and rtbh mitigators share: the first member of their
+ * state (be->priv), so that withdraw, poll and free are the same code.
+ */
+struct sp_mitigator {
+	struct fs_policy	 pol;
+	struct speaker		*sp;
+};
+
+int		 sp_mitigator_withdraw(struct backend *be, uint64_t id);
+void		 sp_mitigator_poll(struct backend *be);
+/** Frees be->priv, whose first member is a struct sp_mitigator. */
+void		 sp_mitigator_free(struct backend *be);
 
 #endif /* DOTS_FS_SPEAKER_H */

@@ -23,8 +23,7 @@
 #include "../flowspec/fs_speaker.h"
 
 struct be_rtbh {
-	struct fs_policy	 pol;
-	struct speaker		*sp;
+	struct sp_mitigator	 sm;	/* first: sp_mitigator_free */
 	char			 attrs4[160];
 	char			 attrs6[160];
 };
@@ -79,7 +78,7 @@ rt_settings(struct backend *be, struct be_rtbh *t, struct sp_conf *sc,
 			}
 			ret = 0;
 		} else if ((ret = sp_setting(sc, s[i].key, s[i].value, err,
-		    errlen)) == 1 && (ret = fs_policy_setting(&t->pol,
+		    errlen)) == 1 && (ret = fs_policy_setting(&t->sm.pol,
 		    s[i].key, s[i].value, err, errlen)) == 1) {
 			be_errf(err, errlen, "unknown setting \"%s\" (see "
 			    "docs/mitigators.md, rtbh)", s[i].key);
@@ -107,15 +106,15 @@ rt_init(struct backend *be, const struct be_setting *settings,
 		return -ENOMEM;
 	sp_conf_init(&sc, false);
 	/* host routes only, unless the operator says otherwise */
-	t->pol.min_len4 = 32;
-	t->pol.min_len6 = 128;
-	t->pol.max_rules = 1000;
-	t->pol.max_rules_client = 100;
+	t->sm.pol.min_len4 = 32;
+	t->sm.pol.min_len6 = 128;
+	t->sm.pol.max_rules = 1000;
+	t->sm.pol.max_rules_client = 100;
 	ret = rt_settings(be, t, &sc, settings, nsettings, err, errlen);
-	if (ret == 0 && (t->sp = sp_new(&sc, be)) == NULL)
+	if (ret == 0 && (t->sm.sp = sp_new(&sc, be)) == NULL)
 		ret = -ENOMEM;
 	if (ret != 0) {
-		fs_policy_clear(&t->pol);
+		fs_policy_clear(&t->sm.pol);
 		free(t);
 		return ret;
 	}
@@ -169,12 +168,12 @@ rt_apply(struct backend *be, const struct be_mitigation *m)
 	}
 	ret = rt_check_scope(s, why, sizeof(why));
 	for (i = 0; ret == 0 && i < s->target.n_prefix; i++)
-		ret = fs_policy_dst(&t->pol, &s->target.prefix[i], why,
+		ret = fs_policy_dst(&t->sm.pol, &s->target.prefix[i], why,
 		    sizeof(why));
 	if (ret == 0)
-		ret = fs_policy_count(&t->pol, s->target.n_prefix,
-		    sp_count(t->sp, m->client, m->id),
-		    sp_count(t->sp, NULL, m->id), why, sizeof(why));
+		ret = fs_policy_count(&t->sm.pol, s->target.n_prefix,
+		    sp_count(t->sm.sp, m->client, m->id),
+		    sp_count(t->sm.sp, NULL, m->id), why, sizeof(why));
 	if (ret != 0) {
 		snprintf(be->refusal, sizeof(be->refusal), "%s", why);
 		return ret;
@@ -197,47 +196,21 @@ rt_apply(struct backend *be, const struct be_mitigation *m)
 		r[i].nlri = px[i];
 		r[i].attrs = v6 ? t->attrs6 : t->attrs4;
 	}
-	ret = sp_set(t->sp, m->id, m->client, r, s->target.n_prefix);
+	ret = sp_set(t->sm.sp, m->id, m->client, r, s->target.n_prefix);
 out:
 	free(px);
 	free(r);
 	return ret;
 }
 
-static int
-rt_withdraw(struct backend *be, uint64_t id)
-{
-	struct be_rtbh *t = be->priv;
 
-	return sp_remove(t->sp, id);
-}
 
-static void
-rt_poll(struct backend *be)
-{
-	struct be_rtbh *t = be->priv;
-
-	sp_poll(t->sp);
-}
-
-static void
-rt_free(struct backend *be)
-{
-	struct be_rtbh *t = be->priv;
-
-	if (t == NULL)
-		return;
-	sp_free(t->sp);
-	fs_policy_clear(&t->pol);
-	free(t);
-	be->priv = NULL;
-}
 
 const struct be_ops be_rtbh_ops = {
 	.name = "rtbh",
 	.init = rt_init,
 	.apply = rt_apply,
-	.withdraw = rt_withdraw,
-	.poll = rt_poll,
-	.free = rt_free,
+	.withdraw = sp_mitigator_withdraw,
+	.poll = sp_mitigator_poll,
+	.free = sp_mitigator_free,
 };
