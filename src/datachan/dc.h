@@ -47,8 +47,12 @@ struct dc_peer {
 typedef int	(*dc_identify_fn)(void *arg, const char *cn, const char *cuid,
 		    const char *full, struct dc_peer *out);
 
-/* The ACLs of @p cuid were created, replaced, deleted or expired. */
-typedef void	(*dc_acl_changed_fn)(void *arg, const char *cuid);
+/*
+ * ACL @p name of @p cuid was created, replaced, deleted or expired; NULL
+ * @p name: all of its ACLs went with the client's registration.
+ */
+typedef void	(*dc_acl_changed_fn)(void *arg, const char *cuid,
+		    const char *name);
 
 struct dc_listen {
 	struct sockaddr_storage	 ss;
@@ -90,9 +94,10 @@ void		 dc_run(struct dc *dc);
 void		 dc_tick(struct dc *dc, time_t now);
 /**
  * After the turn's commit: answer the requests that wrote in it, with
- * their own answer if @p committed, else with a 500.
+ * their own answer if @p committed, else with a 500.  @return whether
+ * any was: they go out at the next dc_run().
  */
-void		 dc_release(struct dc *dc, bool committed);
+bool		 dc_release(struct dc *dc, bool committed);
 /**
  * For the signal channel's alias-name (RFC 9132 section 4.4.1): append
  * the targets of alias @p name of client @p cuid (target-prefix,
@@ -116,6 +121,12 @@ int		 dc_alias_targets(struct dc *dc, const char *cuid,
 int		 dc_acl_foreach(struct dc *dc, const char *cuid, time_t now,
 		    int (*cb)(void *arg, const char *name, const char *acl),
 		    void *arg);
+/**
+ * ACL @p name of @p cuid, not expired at @p now: 0 and its stored JSON in
+ * @p acl (**new**), 1 none, -1 store error.
+ */
+int		 dc_acl_get(struct dc *dc, const char *cuid, const char *name,
+		    time_t now, char **acl);
 /**
  * For the signal channel's acl-list (RFC 9133): 0 if @p cuid has an ACL
  * @p name, 1 if not (@p why then says so, and what was meant if @p name

@@ -43,6 +43,24 @@ dc_acl_foreach(struct dc *dc, const char *cuid, time_t now,
 }
 
 int
+dc_acl_get(struct dc *dc, const char *cuid, const char *name, time_t now,
+    char **acl)
+{
+	int64_t expires;
+	int ret;
+
+	*acl = NULL;
+	ret = dc_store_item_get(dc_core_of(dc)->store, DC_ACL, cuid, name,
+	    acl, &expires);
+	if (ret == 0 && expires <= (int64_t)now) {
+		free(*acl);	/* gone at the next tick */
+		*acl = NULL;
+		ret = 1;
+	}
+	return ret;
+}
+
+int
 dc_acl_exists(struct dc *dc, const char *cuid, const char *name,
     char *why, size_t whylen)
 {
@@ -92,7 +110,7 @@ dc_acl_set_activation(struct dc *dc, const char *cuid, const char *name,
 		    dc_store_errmsg(c->store));
 		goto out;
 	}
-	dc_core_acl_changed(c, cuid);
+	dc_core_acl_changed(c, cuid, name);
 	ret = 0;
 out:
 	free(body);

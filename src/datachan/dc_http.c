@@ -358,13 +358,14 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-void
+bool
 dc_release(struct dc *dc, bool committed)
 {
 	struct dc_req *r;
+	bool any = false;
 
 	if (dc == NULL)
-		return;
+		return false;
 	while ((r = dc->pending) != NULL) {
 		dc->pending = r->next;
 		r->next = NULL;
@@ -379,7 +380,9 @@ dc_release(struct dc *dc, bool committed)
 			r->rs.ctype = "application/yang-data+json";
 		}
 		MHD_resume_connection(r->conn);
+		any = true;
 	}
+	return any;
 }
 
 static int
@@ -538,7 +541,7 @@ expired(void *arg, enum dc_kind kind, const char *cuid, const char *name)
 	log_info("data channel: %s '%s' of cuid %s expired",
 	    kind == DC_ALIAS ? "alias" : "ACL", name, cuid);
 	if (kind == DC_ACL)
-		dc_core_acl_changed(&dc->core, cuid);
+		dc_core_acl_changed(&dc->core, cuid, name);
 }
 
 void

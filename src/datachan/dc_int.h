@@ -183,8 +183,9 @@ struct dc_core {
 	struct dc_yang	*yang;
 	struct dc_store	*store;
 	unsigned	 lifetime;	/* s */
-	/* the ACLs of a cuid changed (dc.h, dc_acl_changed_fn) */
-	void		(*acl_changed)(void *arg, const char *cuid);
+	/* an ACL of a cuid changed (dc.h, dc_acl_changed_fn) */
+	void		(*acl_changed)(void *arg, const char *cuid,
+			    const char *name);
 	void		*acl_changed_arg;
 };
 
@@ -192,8 +193,10 @@ struct dc_core {
 struct dc;
 struct dc_core	*dc_core_of(struct dc *dc);
 
-/** Tell whoever enforces ACLs that those of @p cuid changed. */
-void	dc_core_acl_changed(struct dc_core *c, const char *cuid);
+/** Tell whoever enforces ACLs that ACL @p name of @p cuid changed
+ * (NULL: all of them, the client is gone). */
+void	dc_core_acl_changed(struct dc_core *c, const char *cuid,
+	    const char *name);
 
 struct dc_request {
 	const char		*method;	/* "GET", ... */

@@ -211,10 +211,10 @@ client_json(struct dc_core *c, const char *cuid, enum dc_content content,
 }
 
 void
-dc_core_acl_changed(struct dc_core *c, const char *cuid)
+dc_core_acl_changed(struct dc_core *c, const char *cuid, const char *name)
 {
 	if (c->acl_changed != NULL)
-		c->acl_changed(c->acl_changed_arg, cuid);
+		c->acl_changed(c->acl_changed_arg, cuid, name);
 }
 
 int
@@ -592,12 +592,12 @@ do_items(struct dc_core *c, const struct dc_request *rq,
 		}
 		rs->wrote = true;
 		created += ret == 0;
+		if (kind == DC_ACL)
+			dc_core_acl_changed(c, cuid, name);
 		if (first == NULL)
 			first = strdup(name);
 	}
 	ret = 0;
-	if (kind == DC_ACL)
-		dc_core_acl_changed(c, cuid);
 	rs->status = post || created > 0 ? 201 : 204;
 	if (rs->status == 201 && first != NULL)
 		set_location(rs, cuid, kind, first);
@@ -634,8 +634,9 @@ do_delete(struct dc_core *c, const struct dc_request *rq,
 	}
 	if (ret < 0)
 		return store_error(c, e);
-	if (u->res != DC_R_ALIAS)
-		dc_core_acl_changed(c, cuid);
+	if (u->res != DC_R_ALIAS)	/* an ACL, or all of them */
+		dc_core_acl_changed(c, cuid, u->res == DC_R_ACL ? u->name :
+		    NULL);
 	rs->wrote = true;
 	rs->status = 204;
 	return 0;

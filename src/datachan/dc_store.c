@@ -40,7 +40,9 @@ static const char dc_schema[] =
 	" expires INTEGER NOT NULL,"
 	" PRIMARY KEY (cuid, kind, name)"
 	") STRICT, WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS dc_items_expires ON dc_items (expires);";
+	"CREATE INDEX IF NOT EXISTS dc_items_expires ON dc_items (expires);"
+	/* the next seq of a client's list without reading the whole list */
+	"CREATE INDEX IF NOT EXISTS dc_items_seq ON dc_items (cuid, kind, seq);";
 
 enum {
 	DS_CLIENT_GET,

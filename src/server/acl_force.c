@@ -2,11 +2,13 @@
  * opendots - DDoS Open Threat Signaling
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * ACLs in force (acl_force.h).  Per loop turn: clients whose mitigating
- * state flipped and cuids whose ACLs changed are looked at again; the
- * ACLs that should be in force are compared with those handed over, and
- * only the difference goes to the mitigator: apply for a new or changed
- * ACL, withdraw for one no longer in force.
+ * ACLs in force (acl_force.h).  Per loop turn: the ACLs that changed on
+ * the data channel, and all those of clients whose mitigating state
+ * flipped, are looked at again; what should be in force is compared with
+ * what was handed over, and only the difference goes to the mitigator:
+ * apply for a new or changed ACL, withdraw for one no longer in force.
+ * A change of one ACL reads that ACL alone, so that writing ACLs does
+ * not cost more as a client keeps more of them.
  *
  * The mitigator gets the ACL as stored, except that an ACE without a
  * destination network, which RFC 8783 section 7.3 reads as "every
@@ -46,11 +48,17 @@ struct af_client {
 	bool	mitigating;
 };
 
+/* To look at again: one ACL, or all of a cuid's (name NULL). */
+struct af_dirty {
+	char	 cuid[CUID_LEN + 1];
+	char	*name;
+};
+
 struct acl_force {
 	struct dotsd		*d;
 	struct af_entry		*v;
 	size_t			 n, cap;
-	char			(*dirty)[CUID_LEN + 1];
+	struct af_dirty		*dirty;
 	size_t			 ndirty, capdirty;
 	struct af_client	*cl;
 	size_t			 ncl;
@@ -76,6 +84,16 @@ entry_free(struct af_entry *e)
 	free(e->body);
 }
 
+static void
+dirty_clear(struct acl_force *af)
+{
+	size_t i;
+
+	for (i = 0; i < af->ndirty; i++)
+		free(af->dirty[i].name);
+	af->ndirty = 0;
+}
+
 void
 af_free(struct acl_force *af)
 {
@@ -83,6 +101,7 @@ af_free(struct acl_force *af)
 
 	if (af == NULL)
 		return;
+	dirty_clear(af);
 	for (i = 0; i < af->n; i++)
 		entry_free(&af->v[i]);
 	free(af->v);
@@ -92,14 +111,11 @@ af_free(struct acl_force *af)
 }
 
 void
-af_mark(struct acl_force *af, const char *cuid)
+af_mark(struct acl_force *af, const char *cuid, const char *name)
 {
+	struct af_dirty *dt;
 	void *bigger;
-	size_t i;
 
-	for (i = 0; i < af->ndirty; i++)
-		if (strcmp(af->dirty[i], cuid) == 0)
-			return;
 	if (af->ndirty == af->capdirty) {
 		size_t cap = af->capdirty ? af->capdirty * 2 : 8;
 
@@ -111,7 +127,14 @@ af_mark(struct acl_force *af, const char *cuid)
 		af->dirty = bigger;
 		af->capdirty = cap;
 	}
-	snprintf(af->dirty[af->ndirty++], sizeof(*af->dirty), "%s", cuid);
+	dt = &af->dirty[af->ndirty];
+	snprintf(dt->cuid, sizeof(dt->cuid), "%s", cuid);
+	dt->name = NULL;
+	if (name != NULL && (dt->name = strdup(name)) == NULL) {
+		af->all = true;
+		return;
+	}
+	af->ndirty++;
 }
 
 void
@@ -373,33 +396,54 @@ sync_one(void *arg, const char *name, const char *stored)
 	return 0;
 }
 
-/* Bring the ACLs of @p cuid in force to what is stored, as of @p now. */
+/* Does entry @p e stand for ACL @p name of @p cuid (any if NULL)? */
+static bool
+entry_is(const struct af_entry *e, const char *cuid, const char *name)
+{
+	return strcmp(e->cuid, cuid) == 0 &&
+	    (name == NULL || strcmp(e->name, name) == 0);
+}
+
+/*
+ * Bring ACL @p name of @p cuid (all of its ACLs if NULL) in force to what
+ * is stored, as of @p now.
+ */
 static void
-sync_cuid(struct acl_force *af, const char *cuid, time_t now)
+sync_acls(struct acl_force *af, const char *cuid, const char *name,
+    time_t now)
 {
 	struct sync_ctx sc = { .af = af, .cuid = cuid };
-	char client[MIT_NAME_MAX];
+	char client[MIT_NAME_MAX], *acl = NULL;
 	size_t i;
+	int ret = 0;
 
 	for (i = 0; i < af->n; i++)
-		if (strcmp(af->v[i].cuid, cuid) == 0)
+		if (entry_is(&af->v[i], cuid, name))
 			af->v[i].keep = false;
 	if (dc_client_name(af->d->dc, cuid, client, sizeof(client)) == 0 &&
-	    (sc.cl = find_client(af->d, client)) != NULL &&
-	    dc_acl_foreach(af->d->dc, cuid, now, sync_one, &sc) != 0) {
+	    (sc.cl = find_client(af->d, client)) != NULL) {
+		if (name == NULL)
+			ret = dc_acl_foreach(af->d->dc, cuid, now, sync_one,
+			    &sc);
+		else if ((ret = dc_acl_get(af->d->dc, cuid, name, now,
+		    &acl)) == 0)
+			ret = sync_one(&sc, name, acl);
+		free(acl);
+	}
+	if (ret < 0) {
 		log_warnx("ACLs of cuid %s: cannot be read; those in force "
 		    "stay", cuid);
 		return;
 	}
 	for (i = af->n; i-- > 0; )
-		if (strcmp(af->v[i].cuid, cuid) == 0 && !af->v[i].keep)
+		if (entry_is(&af->v[i], cuid, name) && !af->v[i].keep)
 			withdraw(af, i);
 }
 
 static int
 mark_cb(void *arg, const char *cuid)
 {
-	af_mark(arg, cuid);
+	af_mark(arg, cuid, NULL);
 	return 0;
 }
 
@@ -444,14 +488,14 @@ af_turn(struct acl_force *af, time_t now)
 	if (af->all) {
 		af->all = false;
 		for (i = 0; i < af->n; i++)
-			af_mark(af, af->v[i].cuid);
+			af_mark(af, af->v[i].cuid, NULL);
 		for (i = 0; i < af->d->nclients; i++)
 			dc_client_cuids(af->d->dc, af->d->clients[i].mc.name,
 			    mark_cb, af);
 	}
 	for (i = 0; i < af->ndirty; i++)
-		sync_cuid(af, af->dirty[i], now);
-	af->ndirty = 0;
+		sync_acls(af, af->dirty[i].cuid, af->dirty[i].name, now);
+	dirty_clear(af);
 }
 
 void

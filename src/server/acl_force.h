@@ -31,8 +31,12 @@ struct acl_force;
 /** **new**, or NULL (no memory).  dotsd must have its data channel. */
 struct acl_force	*af_new(struct dotsd *d);
 void			 af_free(struct acl_force *af);
-/** The ACLs of @p cuid changed: look again at the end of the turn. */
-void			 af_mark(struct acl_force *af, const char *cuid);
+/**
+ * ACL @p name of @p cuid changed (all of its ACLs if NULL): look again
+ * at the end of the turn.
+ */
+void			 af_mark(struct acl_force *af, const char *cuid,
+			    const char *name);
 /** Every client: look again (start-up, reload). */
 void			 af_mark_all(struct acl_force *af);
 /** End of a loop turn: hand over what changed. */

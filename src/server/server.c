@@ -266,7 +266,9 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 			    store_errmsg(d->store));
 		released = d->npending > 0;
 		sig_release_deferred(d, committed);
-		dc_release(d->dc, committed);
+		/* the data channel's answers go out now, not after a wait */
+		if (dc_release(d->dc, committed))
+			dc_run(d->dc);
 		sig_flush_doomed(d, doomed_before);
 	}
 	log_info("shutting down");
@@ -286,12 +288,12 @@ dotsd_backend_report(void *arg, const struct be_report *r)
 }
 
 static void
-acls_changed(void *arg, const char *cuid)
+acls_changed(void *arg, const char *cuid, const char *name)
 {
 	struct dotsd *d = arg;
 
 	if (d->acls != NULL)
-		af_mark(d->acls, cuid);
+		af_mark(d->acls, cuid, name);
 }
 
 static int
