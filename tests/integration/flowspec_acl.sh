@@ -177,6 +177,13 @@ expect_fwd_rib ipv4-flowspec "$RULES4"
 check "nothing of the refused ACLs was announced" fwd_rib_is ipv4-flowspec \
     "$RULES4"
 
+log "== acl-list (RFC 9133) with a flowspec mitigator"
+put_json 2 "$(mit_json 192.0.2.2/32 3600 '"ietf-dots-signal-control:acl-list":[{"acl-name":"DMS_Offload_scenario_ACL","activation-type":"immediate"}]')"
+expect_code 2.01 "PUT mid 2 naming an ACL: accepted, not 5.03"
+delete 2
+expect_code 2.02 "DELETE mid 2"
+expect_fwd_rib ipv4-flowspec "$RULES4"
+
 log "== deleted: the rules go"
 dc_req DELETE "dots-client=$CUID/acls/acl=DMS_Offload_scenario_ACL"
 expect_http 204 "DELETE the IPv4 ACL"

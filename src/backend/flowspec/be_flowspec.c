@@ -344,6 +344,7 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 
 const struct be_ops be_flowspec_ops = {
 	.name = "flowspec",
+	.acls = true,
 	.init = fs_init,
 	.apply = fs_apply,
 	.withdraw = sp_mitigator_withdraw,
