@@ -17,7 +17,13 @@
 #     precedence would change, a protected destination, an entry without
 #     a destination (the client's whole domain, which the protected
 #     prefix overlaps); the reason is logged;
-#   - deleting the ACLs withdraws their rules.
+#   - deleting the ACLs withdraws their rules;
+#   - the offload draft's in-band pair (Figs. 10 and 11): the peace-time
+#     ACL announces nothing; Fig. 11 as published names an ACE and gets
+#     4.04; a mitigation request puts the ACL's rules beside its own and
+#     takes them away at its end; Fig. 11 naming the ACL (acl-list
+#     immediate) keeps them after the mitigation, until the data channel
+#     deactivates the ACL.
 #
 #   flowspec_acl.sh DOTSD DOTS_CODEC
 . "$(dirname "$0")/lib.sh"
@@ -177,13 +183,6 @@ expect_fwd_rib ipv4-flowspec "$RULES4"
 check "nothing of the refused ACLs was announced" fwd_rib_is ipv4-flowspec \
     "$RULES4"
 
-log "== acl-list (RFC 9133) with a flowspec mitigator"
-put_json 2 "$(mit_json 192.0.2.2/32 3600 '"ietf-dots-signal-control:acl-list":[{"acl-name":"DMS_Offload_scenario_ACL","activation-type":"immediate"}]')"
-expect_code 2.01 "PUT mid 2 naming an ACL: accepted, not 5.03"
-delete 2
-expect_code 2.02 "DELETE mid 2"
-expect_fwd_rib ipv4-flowspec "$RULES4"
-
 log "== deleted: the rules go"
 dc_req DELETE "dots-client=$CUID/acls/acl=DMS_Offload_scenario_ACL"
 expect_http 204 "DELETE the IPv4 ACL"
@@ -194,6 +193,55 @@ expect_fwd_rib ipv6-flowspec \
 dc_req DELETE "dots-client=$CUID/acls/acl=web6"
 expect_http 204 "DELETE the IPv6 ACL"
 expect_fwd_rib ipv6-flowspec ""
+log "== the offload draft's Figs. 10 and 11: peace-time ACL, attack-time acl-list"
+dc_req POST "dots-client=$CUID" "$OFFLOAD/offload-data-channel-acl-dst-port.json"
+expect_http 201 "POST Fig. 10 as published: activate-when-mitigating"
+sleep 3
+check "peace time: nothing announced" fwd_rib_is ipv4-flowspec ""
+FIG10="[destination: 192.0.2.2/32][protocol: ==tcp][destination-port: ==20] rate 0
+[destination: 192.0.2.2/32][protocol: ==tcp][destination-port: ==80] rate 0"
+# The request's own scope comes before the ACL's rules in the sorted list.
+WITH_SCOPE="[destination: 192.0.2.2/32][protocol: ==tcp] rate 0
+$FIG10"
+
+"$CODEC" --lenient --binary json2cbor \
+    "$OFFLOAD/offload-signal-filter-control-acl-list-dst-port.json" \
+    >"$T/fig11.cbor" 2>/dev/null ||
+    die "dots-codec --lenient refused Fig. 11"
+put_cbor "mitigate/cuid=$CUID/mid=3" "$T/fig11.cbor"
+expect_code 4.04 "Fig. 11 as published names an ACE, not an ACL"
+expect_body_contains "an ACE of ACL 'DMS_Offload_scenario_ACL'" \
+    "the 4.04 says which ACL was meant"
+check "nothing announced for it" fwd_rib_is ipv4-flowspec ""
+
+put_json 4 "$(mit_json 192.0.2.2/32 3600 '"target-protocol":[6]')"
+expect_code 2.01 "a mitigation without acl-list"
+expect_fwd_rib ipv4-flowspec "$WITH_SCOPE"
+delete 4
+expect_code 2.02 "DELETE mid 4"
+expect_fwd_rib ipv4-flowspec ""
+
+sed 's/"DMS_Offload_scenario_HTTP_GET_Flooding"/"DMS_Offload_scenario_ACL"/' \
+    "$OFFLOAD/offload-signal-filter-control-acl-list-dst-port.json" \
+    >"$T/fig11-fixed.json"
+"$CODEC" --lenient --binary json2cbor "$T/fig11-fixed.json" \
+    >"$T/fig11-fixed.cbor" 2>/dev/null || die "dots-codec refused fixed Fig. 11"
+put_cbor "mitigate/cuid=$CUID/mid=5" "$T/fig11-fixed.cbor"
+expect_code 2.01 "Fig. 11 naming the ACL: acl-list immediate"
+expect_fwd_rib ipv4-flowspec "$WITH_SCOPE"
+delete 5
+expect_code 2.02 "DELETE mid 5"
+expect_fwd_rib ipv4-flowspec "$FIG10"
+python3 - "$OFFLOAD/offload-data-channel-acl-dst-port.json" >"$B" <<'PY2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+acl = d["ietf-dots-data-channel:acls"]["acl"][0]
+acl["activation-type"] = "deactivate"
+print(json.dumps({"ietf-dots-data-channel:acl": [acl]}))
+PY2
+dc_req PUT "dots-client=$CUID/acls/acl=DMS_Offload_scenario_ACL" "$B"
+expect_http 204 "deactivate over the data channel"
+expect_fwd_rib ipv4-flowspec ""
 check "the speaker's RIB is empty" test -z "$(spk global rib -a \
     ipv4-flowspec | grep destination)"
 
