@@ -81,6 +81,11 @@ struct be_ops {
 		    size_t nsettings, char *err, size_t errlen);
 	/* Start enforcing.  @return 0 (outcome reported later) or -errno. */
 	int	(*apply)(struct backend *be, const struct be_mitigation *m);
+	/*
+	 * Optional: would apply() take @p m now?  Changes nothing.
+	 * @return 0, or -errno with the reason in be->refusal.
+	 */
+	int	(*check)(struct backend *be, const struct be_mitigation *m);
 	/* Stop enforcing @p id.  Reports BE_WITHDRAWN when done. */
 	int	(*withdraw)(struct backend *be, uint64_t id);
 	/* Called every loop turn and at least once a second. */

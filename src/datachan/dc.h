@@ -127,6 +127,8 @@ int		 dc_acl_foreach(struct dc *dc, const char *cuid, time_t now,
  */
 int		 dc_acl_get(struct dc *dc, const char *cuid, const char *name,
 		    time_t now, char **acl);
+/** "immediate" and so on for an enum dots_activation_type, or NULL. */
+const char	*dc_activation_name(uint8_t type);
 /**
  * For the signal channel's acl-list (RFC 9133): 0 if @p cuid has an ACL
  * @p name, 1 if not (@p why then says so, and what was meant if @p name

@@ -78,6 +78,14 @@ static const char *const activation_label[] = {
 	[DOTS_ACTIVATION_DEACTIVATE] = "deactivate",
 };
 
+const char *
+dc_activation_name(uint8_t type)
+{
+	if (type >= sizeof(activation_label) / sizeof(activation_label[0]))
+		return NULL;
+	return activation_label[type];
+}
+
 int
 dc_acl_set_activation(struct dc *dc, const char *cuid, const char *name,
     uint8_t type, time_t now)

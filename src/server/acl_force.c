@@ -249,14 +249,15 @@ expand_ace(json_t *out, json_t *ace, const char *type,
 
 /*
  * The ACL as the mitigator gets it, or NULL if it is not in force (or
- * unreadable, which is logged).  **new**
+ * unreadable, which is logged): with activation-type @p act if not NULL,
+ * and its client mitigating (@p mitigates) or not.  **new**
  */
 static char *
-wanted_body(const char *name, const char *stored,
-    const struct dotsd_client *cl)
+body_as(const char *name, const char *stored,
+    const struct dotsd_client *cl, const char *act, bool mitigates)
 {
 	json_t *acl = json_loads(stored, 0, NULL), *aces, *ace, *out;
-	const char *act, *type;
+	const char *type;
 	char *body = NULL;
 	size_t i;
 
@@ -265,11 +266,13 @@ wanted_body(const char *name, const char *stored,
 		    name, cl->mc.name);
 		return NULL;
 	}
-	act = json_string_value(json_object_get(acl, "activation-type"));
+	if (act == NULL)
+		act = json_string_value(json_object_get(acl,
+		    "activation-type"));
 	if (act == NULL)
 		act = "activate-when-mitigating";	/* RFC 8783 default */
 	if (strcmp(act, "immediate") != 0 &&
-	    (strcmp(act, "activate-when-mitigating") != 0 || !mitigating(cl)))
+	    (strcmp(act, "activate-when-mitigating") != 0 || !mitigates))
 		goto out;
 	type = json_string_value(json_object_get(acl, "type"));
 	aces = json_object_get(json_object_get(acl, "aces"), "ace");
@@ -286,6 +289,14 @@ wanted_body(const char *name, const char *stored,
 out:
 	json_decref(acl);
 	return body;
+}
+
+/* The ACL in force as stored now. */
+static char *
+wanted_body(const char *name, const char *stored,
+    const struct dotsd_client *cl)
+{
+	return body_as(name, stored, cl, NULL, mitigating(cl));
 }
 
 static void
@@ -496,6 +507,39 @@ af_turn(struct acl_force *af, time_t now)
 	for (i = 0; i < af->ndirty; i++)
 		sync_acls(af, af->dirty[i].cuid, af->dirty[i].name, now);
 	dirty_clear(af);
+}
+
+int
+af_check(struct acl_force *af, const char *cuid, const char *name,
+    const char *activation, char *why, size_t whylen)
+{
+	const struct dotsd_client *cl;
+	struct be_mitigation bm = { .cuid = cuid, .lifetime = -1 };
+	char client[MIT_NAME_MAX], *stored = NULL, *body = NULL;
+	int ret = -1;
+
+	if (dc_client_name(af->d->dc, cuid, client, sizeof(client)) != 0 ||
+	    (cl = find_client(af->d, client)) == NULL ||
+	    dc_acl_get(af->d->dc, cuid, name, time(NULL), &stored) != 0)
+		goto out;
+	ret = 0;
+	body = body_as(name, stored, cl, activation, true);
+	if (body == NULL || cl->mc.backend == NULL ||
+	    cl->mc.backend->ops->check == NULL)
+		goto out;
+	bm.id = acl_id(cuid, name);
+	bm.client = client;
+	bm.acl = body;
+	if (cl->mc.backend->ops->check(cl->mc.backend, &bm) != 0) {
+		snprintf(why, whylen, "ACL '%s': %s", name,
+		    cl->mc.backend->refusal[0] ? cl->mc.backend->refusal :
+		    "the mitigator refuses it");
+		ret = 1;
+	}
+out:
+	free(stored);
+	free(body);
+	return ret;
 }
 
 void

@@ -41,6 +41,15 @@ void			 af_mark(struct acl_force *af, const char *cuid,
 void			 af_mark_all(struct acl_force *af);
 /** End of a loop turn: hand over what changed. */
 void			 af_turn(struct acl_force *af, time_t now);
+/**
+ * RFC 9133 acl-list: would the client's mitigator take ACL @p name of
+ * @p cuid with activation-type @p activation while the client mitigates?
+ * 0 yes (or nothing to check), 1 no with the reason in @p why, -1 the
+ * ACL or its client cannot be read.
+ */
+int			 af_check(struct acl_force *af, const char *cuid,
+			    const char *name, const char *activation,
+			    char *why, size_t whylen);
 /** A mitigator's report about an ACL (id >= AF_ID_BASE). */
 void			 af_report(struct acl_force *af,
 			    const struct be_report *r);

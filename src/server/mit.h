@@ -128,12 +128,14 @@ void			 mit_engine_set_aliases(struct mit_engine *e,
 			    mit_alias_fn fn, void *arg);
 
 /*
- * RFC 9133 acl-list: whether client @p cuid has ACL @p name (0; 1 with a
- * sentence in @p why; -1 error), and setting its activation-type for
- * good once a request naming it is accepted.
+ * RFC 9133 acl-list: whether client @p cuid has ACL @p name and its
+ * mitigator would take it with activation-type @p type (0; 1 no such ACL,
+ * 2 the mitigator would refuse it, each with a sentence in @p why; -1
+ * error), and setting its activation-type for good once a request naming
+ * it is accepted.
  */
 typedef int (*mit_acl_check_fn)(void *arg, const char *cuid,
-    const char *name, char *why, size_t whylen);
+    const char *name, uint8_t type, char *why, size_t whylen);
 typedef void (*mit_acl_set_fn)(void *arg, const char *cuid,
     const char *name, uint8_t type, time_t now);
 void			 mit_engine_set_acls(struct mit_engine *e,

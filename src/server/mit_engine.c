@@ -18,6 +18,7 @@
  * Only the once-a-second timer walks every mitigation.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -911,11 +912,44 @@ expand_aliases(struct mit_engine *e, const char *cuid,
 	return 0;
 }
 
+/* RFC 9133 section 3.2.1: the mid and the acl-list entries that failed. */
+static void
+acl_failure_reply(struct mit_result *res, uint32_t mid,
+    const struct dots_scope *req, const bool *failed, size_t nfailed)
+{
+	struct dots_acl_ref *a;
+	struct dots_scope *s;
+	size_t i;
+
+	result(res, 503, NULL);
+	res->max_age = 60;
+	if ((s = reply_scope(res, mid, 0)) == NULL ||
+	    (s->acl_list = dots_signal_alloc(res->body,
+	    nfailed * sizeof(*s->acl_list))) == NULL)
+		goto fail;
+	s->present = DOTS_SCOPE_MID;
+	for (i = 0; i < req->n_acl_list; i++) {
+		if (!failed[i])
+			continue;
+		a = &s->acl_list[s->n_acl_list++];
+		*a = req->acl_list[i];
+		if ((a->acl_name = dots_signal_strdup(res->body,
+		    req->acl_list[i].acl_name)) == NULL)
+			goto fail;
+	}
+	return;
+fail:
+	dots_signal_free(res->body);
+	res->body = NULL;
+	result(res, 503, "the ACL update failed");
+}
+
 /*
  * RFC 9133 section 3.2.1: an acl-list names ACLs the client made on the
  * data channel (4.04 if one is unknown), for attack time: a preconfigured
  * request, made in idle time to wait for signal loss, may not carry one
- * (4.00).  A mitigator that cannot enforce ACLs fails the update (5.03).
+ * (4.00).  A mitigator that cannot enforce ACLs, or would refuse one of
+ * them, fails the update (5.03 naming the ACLs that failed).
  * @return 0 to go on, or non-zero with @p res filled
  */
 static int
@@ -923,9 +957,11 @@ check_acl_list(struct mit_engine *e, const struct mit_request *r,
     const struct dots_scope *s, struct mit_result *res)
 {
 	const struct backend *be = r->client->backend;
+	size_t i, nfailed = 0;
+	bool *failed, ok = false;
 	char why[200];
-	size_t i;
-	int ret;
+	uint8_t type;
+	int ret = 0;
 
 	if (s->present & DOTS_SCOPE_TRIGGER && !s->trigger_mitigation) {
 		result(res, 400, "acl-list is for attack time (RFC 9133): "
@@ -937,22 +973,37 @@ check_acl_list(struct mit_engine *e, const struct mit_request *r,
 		    "which this server does not offer (RFC 9133)");
 		return -1;
 	}
-	for (i = 0; i < s->n_acl_list; i++) {
+	if ((failed = calloc(s->n_acl_list, sizeof(*failed))) == NULL) {
+		result(res, 500, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < s->n_acl_list && ret >= 0 && ret != 1; i++) {
+		type = s->acl_list[i].present & DOTS_ACL_ACTIVATION_TYPE ?
+		    s->acl_list[i].activation_type :
+		    DOTS_ACTIVATION_WHEN_MITIGATING;
 		ret = e->acl_check(e->acl_arg, r->cuid,
-		    s->acl_list[i].acl_name, why, sizeof(why));
-		if (ret != 0) {
-			result(res, ret > 0 ? 404 : 500, ret > 0 ? why :
-			    "the data channel's store cannot be read");
-			return -1;
+		    s->acl_list[i].acl_name, type, why, sizeof(why));
+		if (ret == 2) {
+			log_info("mitigation request of %s, mid %" PRIu32
+			    ": acl-list refused by the mitigator: %s",
+			    r->client->name, r->mid, why);
+			failed[i] = true;
+			nfailed++;
 		}
 	}
-	if (be == NULL || !be->ops->acls) {
+	if (ret == 1 || ret < 0)
+		result(res, ret > 0 ? 404 : 500, ret > 0 ? why :
+		    "the data channel's store cannot be read");
+	else if (be == NULL || !be->ops->acls) {
 		result(res, 503, "this client's mitigator cannot enforce "
 		    "ACLs; send the request again without acl-list");
 		res->max_age = 60;
-		return -1;
-	}
-	return 0;
+	} else if (nfailed != 0)
+		acl_failure_reply(res, r->mid, s, failed, nfailed);
+	else
+		ok = true;
+	free(failed);
+	return ok ? 0 : -1;
 }
 
 /* Takes ownership of @p eff, the request's expanded copy (or NULL). */

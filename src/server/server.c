@@ -296,18 +296,28 @@ acls_changed(void *arg, const char *cuid, const char *name)
 		af_mark(d->acls, cuid, name);
 }
 
+/* RFC 9133 acl-list: the ACL exists, and the mitigator would take it. */
 static int
-acl_check(void *arg, const char *cuid, const char *name, char *why,
-    size_t whylen)
+acl_check(void *arg, const char *cuid, const char *name, uint8_t type,
+    char *why, size_t whylen)
 {
-	return dc_acl_exists(arg, cuid, name, why, whylen);
+	struct dotsd *d = arg;
+	const char *act = dc_activation_name(type);
+	int ret = dc_acl_exists(d->dc, cuid, name, why, whylen);
+
+	if (ret != 0 || act == NULL)
+		return ret;
+	ret = af_check(d->acls, cuid, name, act, why, whylen);
+	return ret > 0 ? 2 : ret;
 }
 
 static void
 acl_set(void *arg, const char *cuid, const char *name, uint8_t type,
     time_t now)
 {
-	if (dc_acl_set_activation(arg, cuid, name, type, now) != 0)
+	struct dotsd *d = arg;
+
+	if (dc_acl_set_activation(d->dc, cuid, name, type, now) != 0)
 		log_warnx("ACL '%s' of cuid %s: its activation-type could "
 		    "not be changed", name, cuid);
 }
@@ -380,7 +390,7 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 			return -1;
 		}
 		mit_engine_set_aliases(d->engine, alias_targets, d->dc);
-		mit_engine_set_acls(d->engine, acl_check, acl_set, d->dc);
+		mit_engine_set_acls(d->engine, acl_check, acl_set, d);
 	}
 	return 0;
 }

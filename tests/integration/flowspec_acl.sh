@@ -23,7 +23,9 @@
 #     4.04; a mitigation request puts the ACL's rules beside its own and
 #     takes them away at its end; Fig. 11 naming the ACL (acl-list
 #     immediate) keeps them after the mitigation, until the data channel
-#     deactivates the ACL.
+#     deactivates the ACL;
+#   - an acl-list naming an ACL the mitigator would refuse: 5.03 whose
+#     body names that ACL (RFC 9133), and no mitigation is made.
 #
 #   flowspec_acl.sh DOTSD DOTS_CODEC
 . "$(dirname "$0")/lib.sh"
@@ -242,6 +244,18 @@ PY2
 dc_req PUT "dots-client=$CUID/acls/acl=DMS_Offload_scenario_ACL" "$B"
 expect_http 204 "deactivate over the data channel"
 expect_fwd_rib ipv4-flowspec ""
+log "== acl-list naming an ACL the mitigator refuses: 5.03, nothing made"
+put_json 6 "$(mit_json 192.0.2.2/32 3600 '"ietf-dots-signal-control:acl-list":[{"acl-name":"DMS_Offload_scenario_ACL","activation-type":"immediate"},{"acl-name":"guard","activation-type":"immediate"}]')"
+expect_code 5.03 "acl-list with the protected-prefix ACL"
+check "Max-Age 60 before the retry with acl-list" test "$MAXAGE" = 60
+FAILED='{"ietf-dots-signal-channel:mitigation-scope":{"scope":[{"mid":6,"ietf-dots-signal-control:acl-list":[{"acl-name":"guard","activation-type":"immediate"}]}]}}'
+check "the body repeats mid 6 and names only the ACL that failed" \
+    test "$BODY" = "$FAILED"
+check "a filter-failure body (RFC 9133)" eval \
+    'printf "%s" "$BODY" | "$CODEC" --role filter-failure check - >/dev/null'
+get_mit 6
+expect_code 4.04 "no mid 6 was made"
+check "nothing announced for it" fwd_rib_is ipv4-flowspec ""
 check "the speaker's RIB is empty" test -z "$(spk global rib -a \
     ipv4-flowspec | grep destination)"
 

@@ -185,6 +185,14 @@ static const struct be_ops fake_ops = {
 	.withdraw = fake_withdraw,
 };
 
+/* The same, enforcing ACLs. */
+static const struct be_ops fake_acl_ops = {
+	.name = "fake-acl",
+	.acls = true,
+	.apply = fake_apply,
+	.withdraw = fake_withdraw,
+};
+
 /* A report of the backend, delivered as its poll() would. */
 static void
 deliver(struct fx *f, const struct be_report *r)
@@ -461,6 +469,10 @@ put_as(struct fx *f, struct mit_client *cl, const char *cuid, uint32_t mid,
 		break;
 	case 409:
 		check_body(f, DOTS_ROLE_MITIGATION_CONFLICT);
+		break;
+	case 503:
+		if (f->res.body != NULL)
+			check_body(f, DOTS_ROLE_FILTER_FAILURE);
 		break;
 	default:
 		assert_null(f->res.body);
@@ -1240,6 +1252,75 @@ test_alias_and_acl(void **state)
 	    "\"activation-type\":\"immediate\"}]," LT(3600)), 404,
 	    "acl-list");
 	expect_nothing(f);
+}
+
+/*
+ * The data channel's acl-list lookup: "dns" and "web" exist and would be
+ * taken, "guard" exists but the mitigator would refuse it, anything else
+ * is unknown.  Activation types set are counted.
+ */
+static int	acl_sets;
+static uint8_t	acl_set_type;
+
+static int
+fake_acl_check(void *arg, const char *cuid, const char *name, uint8_t type,
+    char *why, size_t whylen)
+{
+	(void)arg;
+	(void)cuid;
+	(void)type;
+	if (strcmp(name, "dns") == 0 || strcmp(name, "web") == 0)
+		return 0;
+	snprintf(why, whylen, strcmp(name, "guard") == 0 ?
+	    "ACL 'guard': overlaps a protected prefix" : "no ACL '%s'", name);
+	return strcmp(name, "guard") == 0 ? 2 : 1;
+}
+
+static void
+fake_acl_set(void *arg, const char *cuid, const char *name, uint8_t type,
+    time_t now)
+{
+	(void)arg;
+	(void)cuid;
+	(void)name;
+	(void)now;
+	acl_sets++;
+	acl_set_type = type;
+}
+
+#define ACL(n, t)	"{\"acl-name\":\"" n "\",\"activation-type\":\"" t "\"}"
+#define ACLS(list)	"\"ietf-dots-signal-control:acl-list\":[" list "]"
+
+/*
+ * RFC 9133 section 3.2.1: an unknown ACL is 4.04; one the mitigator would
+ * refuse fails the whole request with 5.03, whose body repeats the mid
+ * and names only the ACLs that failed; nothing is made or changed then.
+ */
+static void
+test_acl_list(void **state)
+{
+	struct fx *f = *state;
+
+	f->be.ops = &fake_acl_ops;
+	mit_engine_set_acls(f->e, fake_acl_check, fake_acl_set, f);
+	acl_sets = 0;
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," ACLS(ACL("dns",
+	    "immediate") "," ACL("nope", "immediate")) "," LT(3600)), 404,
+	    "no ACL 'nope'");
+	expect_code(put(f, 2, 0, TP("203.0.113.0/26") "," ACLS(ACL("dns",
+	    "immediate") "," ACL("guard", "immediate") "," ACL("web",
+	    "deactivate")) "," LT(3600)), 503, NULL);
+	assert_int_equal(f->res.max_age, 60);
+	expect_json(f, "{\"mid\":2,\"ietf-dots-signal-control:acl-list\":"
+	    "[{\"acl-name\":\"guard\",\"activation-type\":\"immediate\"}]}");
+	expect_nothing(f);
+	assert_int_equal(acl_sets, 0);
+
+	expect_code(put(f, 3, 0, TP("203.0.113.0/26") "," ACLS(ACL("dns",
+	    "immediate")) "," LT(3600)), 201, NULL);
+	assert_int_equal(acl_sets, 1);
+	assert_int_equal(acl_set_type, DOTS_ACTIVATION_IMMEDIATE);
+	find_ok(f, CUID_A, 3);
 }
 
 /*
@@ -2708,6 +2789,7 @@ main(void)
 		T(test_unauthorized_prefix),
 		T(test_fqdn),
 		T(test_alias_and_acl),
+		T(test_acl_list),
 		T(test_target_uri),
 		T(test_overlap_lower_mid),
 		T(test_overlap_higher_mid),

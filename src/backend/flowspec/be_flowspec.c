@@ -273,11 +273,11 @@ fs_agg_log(const struct backend *be, const struct be_flowspec *f,
 
 /*
  * An ACL in force: its rules, each with the ACE's action, under the same
- * limits as a scope.
+ * limits as a scope; only checked against them if @p dry.
  */
 static int
 fs_apply_acl(struct backend *be, struct be_flowspec *f,
-    const struct be_mitigation *m)
+    const struct be_mitigation *m, bool dry)
 {
 	struct be_acl acl;
 	struct fs_rules rs = { 0 };
@@ -294,14 +294,15 @@ fs_apply_acl(struct backend *be, struct be_flowspec *f,
 	if (ret == 0)
 		ret = fs_policy_rules(&f->sm.pol, &rs, sp_count(f->sm.sp, m->client,
 		    m->id), sp_count(f->sm.sp, NULL, m->id), why, sizeof(why));
-	if (ret == 0) {
+	if (ret == 0 && !dry) {
 		log_info("mitigator \"%s\": mitigation %llu: ACL \"%s\": "
 		    "%zu entries, %zu flow rules", be->name,
 		    (unsigned long long)m->id, acl.name, acl.n_ace, rs.n);
 		ret = fs_announce(f, m, &rs, acts);
-	} else if (ret != -ENOMEM) {
-		log_info("mitigator \"%s\": mitigation %llu: ACL refused: %s",
-		    be->name, (unsigned long long)m->id, why);
+	} else if (ret != 0 && ret != -ENOMEM) {
+		log_info("mitigator \"%s\": mitigation %llu: ACL %s: %s",
+		    be->name, (unsigned long long)m->id, dry ? "would be "
+		    "refused" : "refused", why);
 		fs_refuse(be, why);
 	}
 	free(acts);
@@ -321,7 +322,7 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 
 	be->refusal[0] = '\0';
 	if (m->acl != NULL)
-		return fs_apply_acl(be, f, m);
+		return fs_apply_acl(be, f, m, false);
 	ret = fs_agg_plan(m->scope, &f->agg, &plan, why, sizeof(why));
 	if (ret == 0) {
 		fs_agg_log(be, f, m, &plan);
@@ -339,14 +340,22 @@ fs_apply(struct backend *be, const struct be_mitigation *m)
 	return ret;
 }
 
-
-
+/* Only ACLs are checked ahead: an acl-list asks for them (RFC 9133). */
+static int
+fs_check(struct backend *be, const struct be_mitigation *m)
+{
+	be->refusal[0] = '\0';
+	if (m->acl == NULL)
+		return 0;
+	return fs_apply_acl(be, be->priv, m, true);
+}
 
 const struct be_ops be_flowspec_ops = {
 	.name = "flowspec",
 	.acls = true,
 	.init = fs_init,
 	.apply = fs_apply,
+	.check = fs_check,
 	.withdraw = sp_mitigator_withdraw,
 	.poll = sp_mitigator_poll,
 	.free = sp_mitigator_free,
