@@ -43,6 +43,9 @@ struct be_mitigation {
 	const struct dots_scope	*scope;	/* targets, ports, sources, acl-list */
 	const char		*acl;	/* or an ACL in force, as JSON */
 	int64_t			 lifetime;	/* granted, seconds or -1 */
+	/* for a mitigator that relays to another DOTS server (gateway): */
+	const char		*cdid;	/* client domain (RFC 9132 4.3), or NULL */
+	uint8_t			 hop_limit;	/* RFC 8768 Hop-Limit, 0: none */
 };
 
 enum be_state {
