@@ -91,6 +91,15 @@ struct be_ops {
 	int	(*check)(struct backend *be, const struct be_mitigation *m);
 	/* Stop enforcing @p id.  Reports BE_WITHDRAWN when done. */
 	int	(*withdraw)(struct backend *be, uint64_t id);
+	/*
+	 * Optional, for a mitigator that hands over to others (policy):
+	 * called once every mitigator exists and reports to the server;
+	 * @p find gives a mitigator by its name.  @return 0 or -errno with
+	 * a sentence in @p err.
+	 */
+	int	(*bind)(struct backend *be,
+		    struct backend *(*find)(void *arg, const char *name),
+		    void *arg, char *err, size_t errlen);
 	/* Called every loop turn and at least once a second. */
 	void	(*poll)(struct backend *be);
 	void	(*free)(struct backend *be);
@@ -138,5 +147,6 @@ extern const struct be_ops be_log_ops;
 extern const struct be_ops be_exec_ops;
 extern const struct be_ops be_flowspec_ops;	/* flowspec/ */
 extern const struct be_ops be_rtbh_ops;		/* rtbh/ */
+extern const struct be_ops be_policy_ops;	/* policy/ */
 
 #endif /* DOTS_BACKEND_H */

@@ -84,7 +84,8 @@ enum conf_mit_type {
 	CONF_MIT_LOG,
 	CONF_MIT_EXEC,
 	CONF_MIT_FLOWSPEC,
-	CONF_MIT_RTBH
+	CONF_MIT_RTBH,
+	CONF_MIT_POLICY
 };
 
 /* "log", "exec", then NULL; indexed by enum conf_mit_type.  These are

@@ -34,6 +34,7 @@ const char *const conf_mitigator_types[] = {
 	[CONF_MIT_EXEC] = "exec",
 	[CONF_MIT_FLOWSPEC] = "flowspec",
 	[CONF_MIT_RTBH] = "rtbh",
+	[CONF_MIT_POLICY] = "policy",
 	NULL
 };
 

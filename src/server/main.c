@@ -109,6 +109,34 @@ make_backends(struct daemon *dm, char *err, size_t errlen)
 	return 0;
 }
 
+static struct backend *
+find_backend(void *arg, const char *name)
+{
+	return backend_named(arg, name);
+}
+
+/* Mitigators that hand over to others (policy) find them. */
+static int
+bind_backends(struct daemon *dm, char *err, size_t errlen)
+{
+	struct backend *be;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < dm->set.nbackends; i++) {
+		be = dm->set.backends[i];
+		if (be->ops->bind == NULL)
+			continue;
+		if (be->ops->bind(be, find_backend, dm, why, sizeof(why)) !=
+		    0) {
+			snprintf(err, errlen, "\"%.60s\": %.180s", be->name,
+			    why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 client_from_conf(struct daemon *dm, struct dotsd_client *cl,
     const struct conf_client *cc)
@@ -396,6 +424,8 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	for (i = 0; i < dm.set.nbackends; i++)
 		dm.set.backends[i]->report_arg = &dm.d;
+	if (bind_backends(&dm, err, sizeof(err)) != 0)
+		fatalx("mitigator: %s", err);
 	if (dotsd_restore(&dm.d) != 0)
 		log_warnx("store: cannot restore mitigations: %s",
 		    store_errmsg(dm.d.store));

@@ -1,0 +1,671 @@
+/*
+ * opendots - DDoS Open Threat Signaling
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The policy mitigator: picks, per mitigation, which of the other
+ * mitigators enforce it (pol_plan.c: by target prefix, and by attack type),
+ * and falls back along each chain when one refuses or fails.  It is what
+ * an orchestrator (RFC 8903 section 3.3) configures for its clients:
+ * flowspec to its own routers, upstream DOTS servers, scrubbers.
+ *
+ * Each part of a mitigation goes to one mitigator of its chain at a time,
+ * under an id of its own: POL_ID_BASE | parent << 7 | part << 3 | place
+ * in the chain.  The ids are the same after a restart, so that mitigators
+ * that reconcile by id (flowspec, an upstream DOTS server) find theirs
+ * again.  The mitigators' reports come here first (bind() puts a hook in
+ * front of each report callback) and go on to the server as one report
+ * for the whole mitigation: active once every part is, failed once a
+ * part has no mitigator left (the others are then withdrawn: all or
+ * nothing), withdrawn once every part is.
+ *
+ * ACLs of the data channel go to the first mitigator of the "use" chain
+ * that enforces ACLs, under their own id.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dots/cbor.h>
+
+#include "../backend.h"
+#include "../be_util.h"
+#include "log.h"
+#include "pol_plan.h"
+
+#define POL_ID_BASE	(UINT64_C(1) << 61)
+#define POL_PARENT_MAX	(UINT64_C(1) << 54)	/* ids it can take */
+
+/* In front of one mitigator's report callback. */
+struct pol_hook {
+	struct be_policy	*pol;
+	be_report_fn		 orig;
+	void			*orig_arg;
+};
+
+/* Where the mitigator of a part is with it. */
+enum pol_phase {
+	PH_LIVE,	/* applied */
+	PH_LEAVING,	/* withdraw asked, its report awaited */
+	PH_DEAD		/* withdrawn, failed, or refused by all */
+};
+
+/* One part of a mitigation, and where along its chain it is. */
+struct pol_slot {
+	bool			 used;
+	const struct pol_chain	*chain;
+	size_t			 at;		/* the mitigator used now */
+	struct be_report	 last;		/* its last report, state 0: none */
+	enum pol_phase		 phase;
+	struct dots_prefix	*prefix;	/* its targets */
+	size_t			 nprefix;
+	bool			 names;
+};
+
+struct pol_mit {
+	uint64_t		 id;
+	char			*cuid, *client, *cdid;
+	uint32_t		 mid;
+	int64_t			 lifetime;
+	uint8_t			 hop_limit;
+	struct dots_signal	*sig;		/* our copy of the scope */
+	struct pol_slot		 slot[POL_PARTS_MAX];
+	bool			 withdrawing;
+	enum be_state		 reported;	/* last state told, 0: none */
+	char			 why[480];	/* refusals and failures */
+	struct pol_mit		*next;
+};
+
+struct be_policy {
+	struct backend	*be;
+	struct pol_conf	 conf;
+	struct pol_hook	*hook;
+	size_t		 nhook, nhook_max;
+	struct pol_mit	*mits;
+	struct be_rq	 rq;
+};
+
+static struct backend *
+chain_be(const struct pol_chain *ch, size_t i)
+{
+	return ch->bound[i];
+}
+
+static uint64_t
+child_id(uint64_t parent, size_t part, size_t at)
+{
+	return POL_ID_BASE | parent << 7 | (uint64_t)part << 3 | at;
+}
+
+static void
+mit_free(struct pol_mit *pm)
+{
+	size_t i;
+
+	for (i = 0; i < POL_PARTS_MAX; i++)
+		free(pm->slot[i].prefix);
+	dots_signal_free(pm->sig);
+	free(pm->cuid);
+	free(pm->client);
+	free(pm->cdid);
+	free(pm);
+}
+
+static struct pol_mit *
+find_mit(struct be_policy *p, uint64_t id)
+{
+	struct pol_mit *pm;
+
+	for (pm = p->mits; pm != NULL; pm = pm->next)
+		if (pm->id == id)
+			return pm;
+	return NULL;
+}
+
+static void
+unlink_mit(struct be_policy *p, struct pol_mit *pm)
+{
+	struct pol_mit **pp;
+
+	for (pp = &p->mits; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == pm) {
+			*pp = pm->next;
+			return;
+		}
+}
+
+/* Our own copy of @p s, through its CBOR. */
+static struct dots_signal *
+copy_scope(const struct dots_scope *s)
+{
+	struct dots_signal *tmp = dots_signal_new(DOTS_SIG_MITIGATION);
+	struct dots_signal *out = NULL;
+	struct dots_scope shallow = *s;
+	uint8_t buf[DOTS_CBOR_MAX_BODY];
+	size_t len;
+
+	if (tmp == NULL)
+		return NULL;
+	tmp->mitigation.scope = &shallow;
+	tmp->mitigation.n_scope = 1;
+	if (dots_cbor_encode_signal(tmp, buf, sizeof(buf), &len) == DOTS_OK)
+		(void)dots_cbor_decode_signal(buf, len, &out, NULL);
+	tmp->mitigation.scope = NULL;
+	tmp->mitigation.n_scope = 0;
+	dots_signal_free(tmp);
+	return out;
+}
+
+static void
+why_add(struct pol_mit *pm, const struct backend *be, const char *reason)
+{
+	size_t len = strlen(pm->why);
+
+	snprintf(pm->why + len, sizeof(pm->why) - len, "%smitigator %s: %s",
+	    len ? "; " : "", be->name, reason[0] ? reason : "refused");
+}
+
+/*
+ * Hand slot @p k to the mitigators of its chain from its place on, until
+ * one takes it.  @return 0, or when none is left the last one's -errno
+ * (-ENOENT: none was left to ask).
+ */
+static int
+slot_start(struct be_policy *p, struct pol_mit *pm, size_t k)
+{
+	struct pol_slot *sl = &pm->slot[k];
+	struct dots_scope sc = pm->sig->mitigation.scope[0];
+	struct be_mitigation m = {
+		.cuid = pm->cuid, .client = pm->client, .mid = pm->mid,
+		.scope = &sc, .lifetime = pm->lifetime, .cdid = pm->cdid,
+		.hop_limit = pm->hop_limit,
+	};
+	struct backend *be;
+	int ret = -ENOENT;
+
+	sc.target.prefix = sl->prefix;
+	sc.target.n_prefix = sl->nprefix;
+	if (!sl->names) {
+		sc.target.n_fqdn = 0;
+		sc.target.n_uri = 0;
+	}
+	for (; sl->at < sl->chain->n; sl->at++) {
+		be = chain_be(sl->chain, sl->at);
+		m.id = child_id(pm->id, k, sl->at);
+		be->refusal[0] = '\0';
+		if (be->capacity != 0 && be->active >= be->capacity)
+			ret = -ENOSPC;
+		else
+			ret = be->ops->apply(be, &m);
+		if (ret == 0) {
+			memset(&sl->last, 0, sizeof(sl->last));
+			sl->phase = PH_LIVE;
+			log_info("mitigator \"%s\": mitigation %llu: part %zu "
+			    "(%zu prefixes) to mitigator %s", p->be->name,
+			    (unsigned long long)pm->id, k, sl->nprefix,
+			    be->name);
+			return 0;
+		}
+		why_add(pm, be, be->refusal[0] ? be->refusal :
+		    strerror(-ret));
+		log_info("mitigator \"%s\": mitigation %llu: mitigator %s "
+		    "refused part %zu: %s", p->be->name,
+		    (unsigned long long)pm->id, be->name, k,
+		    be->refusal[0] ? be->refusal : strerror(-ret));
+	}
+	sl->phase = PH_DEAD;
+	return ret;
+}
+
+static void
+slot_withdraw(struct pol_mit *pm, size_t k)
+{
+	struct pol_slot *sl = &pm->slot[k];
+	struct backend *be;
+
+	if (!sl->used || sl->phase != PH_LIVE)
+		return;
+	be = chain_be(sl->chain, sl->at);
+	be->ops->withdraw(be, child_id(pm->id, k, sl->at));
+	sl->phase = PH_LEAVING;
+}
+
+static void
+emit(struct be_policy *p, struct pol_mit *pm, enum be_state st,
+    const struct be_report *sum)
+{
+	struct be_report r;
+
+	if (sum != NULL)
+		r = *sum;
+	else
+		be_report_init(&r, pm->id, st);
+	r.id = pm->id;
+	r.state = st;
+	if (st == BE_FAILED)
+		snprintf(r.reason, sizeof(r.reason), "%s", pm->why);
+	pm->reported = st;
+	be_emit(p->be, &r);
+}
+
+/* Every part failed or gone: tell it, forget it. */
+static void
+fail_all(struct be_policy *p, struct pol_mit *pm)
+{
+	size_t k;
+
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		slot_withdraw(pm, k);
+	unlink_mit(p, pm);
+	emit(p, pm, BE_FAILED, NULL);
+	mit_free(pm);
+}
+
+/* What the parts say together, told when it changes (active: always). */
+static void
+summarize(struct be_policy *p, struct pol_mit *pm)
+{
+	struct be_report sum;
+	bool pending = false, stats = true;
+	size_t k;
+
+	be_report_init(&sum, pm->id, BE_ACTIVE);
+	for (k = 0; k < POL_PARTS_MAX; k++) {
+		const struct be_report *l = &pm->slot[k].last;
+
+		if (!pm->slot[k].used)
+			continue;
+		if (l->state != BE_ACTIVE) {
+			pending = true;
+			if (l->reason[0] != '\0')
+				snprintf(sum.reason, sizeof(sum.reason), "%s",
+				    l->reason);
+			continue;
+		}
+		stats &= (l->flags & BE_STATS_VALID) != 0;
+		sum.bytes_dropped += l->bytes_dropped;
+		sum.pkts_dropped += l->pkts_dropped;
+		sum.bps_dropped += l->bps_dropped;
+		sum.pps_dropped += l->pps_dropped;
+	}
+	if (pending) {
+		if (pm->reported != BE_PENDING)
+			emit(p, pm, BE_PENDING, &sum);
+		return;
+	}
+	sum.flags = stats ? BE_STATS_VALID : 0;
+	emit(p, pm, BE_ACTIVE, &sum);
+}
+
+static bool
+all_dead(const struct pol_mit *pm)
+{
+	size_t k;
+
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		if (pm->slot[k].used && pm->slot[k].phase != PH_DEAD)
+			return false;
+	return true;
+}
+
+/* A report of a mitigator about one of our parts. */
+static void
+part_report(struct be_policy *p, struct pol_mit *pm, size_t k,
+    const struct be_report *r)
+{
+	struct pol_slot *sl = &pm->slot[k];
+	struct backend *be = chain_be(sl->chain, sl->at);
+
+	if (pm->withdrawing) {
+		if (r->state == BE_WITHDRAWN || r->state == BE_FAILED)
+			sl->phase = PH_DEAD;
+		if (all_dead(pm)) {
+			unlink_mit(p, pm);
+			emit(p, pm, BE_WITHDRAWN, NULL);
+			mit_free(pm);
+		}
+		return;
+	}
+	if (r->state == BE_ACTIVE || r->state == BE_PENDING) {
+		sl->last = *r;
+		summarize(p, pm);
+		return;
+	}
+	/* failed, or ended by itself: the next one of the chain */
+	sl->phase = PH_DEAD;
+	why_add(pm, be, r->state == BE_FAILED ? r->reason :
+	    "ended the mitigation");
+	log_info("mitigator \"%s\": mitigation %llu: mitigator %s gave up "
+	    "part %zu: %s", p->be->name, (unsigned long long)pm->id,
+	    be->name, k, r->reason[0] ? r->reason : "no reason given");
+	sl->at++;
+	if (slot_start(p, pm, k) != 0) {
+		fail_all(p, pm);
+		return;
+	}
+	summarize(p, pm);
+}
+
+static void
+hook_report(void *arg, const struct be_report *r)
+{
+	struct pol_hook *h = arg;
+	struct be_policy *p = h->pol;
+	struct pol_mit *pm;
+	uint64_t parent = (r->id & ~POL_ID_BASE) >> 7;
+	size_t k = (size_t)(r->id >> 3 & 0xf), at = (size_t)(r->id & 7);
+
+	if ((r->id & ~(POL_ID_BASE - 1)) == POL_ID_BASE &&
+	    (pm = find_mit(p, parent)) != NULL && k < POL_PARTS_MAX &&
+	    pm->slot[k].used && pm->slot[k].at == at) {
+		part_report(p, pm, k, r);
+		return;
+	}
+	/* not ours (a client of its own, an ACL, another policy) */
+	if (h->orig != NULL)
+		h->orig(h->orig_arg, r);
+}
+
+/* The first mitigator of "use" that enforces ACLs, or NULL. */
+static struct backend *
+acl_be(const struct be_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->conf.use.n; i++)
+		if (chain_be(&p->conf.use, i)->ops->acls)
+			return chain_be(&p->conf.use, i);
+	return NULL;
+}
+
+static int
+acl_apply(struct backend *be, const struct be_mitigation *m, bool check)
+{
+	struct backend *to = acl_be(be->priv);
+	int ret;
+
+	if (to == NULL) {
+		snprintf(be->refusal, sizeof(be->refusal), "no mitigator of "
+		    "\"use\" enforces ACLs");
+		return -ENOTSUP;
+	}
+	if (check && to->ops->check == NULL)
+		return 0;
+	to->refusal[0] = '\0';
+	ret = check ? to->ops->check(to, m) : to->ops->apply(to, m);
+	if (ret != 0)
+		be_errf(be->refusal, sizeof(be->refusal), "mitigator %s: %s",
+		    to->name, to->refusal[0] ? to->refusal : strerror(-ret));
+	return ret;
+}
+
+/* The targets of @p plan into the slots of @p pm, keeping a slot's place
+ * and chain position when its chain stays. */
+static void
+take_plan(struct pol_mit *pm, struct pol_plan *plan, bool *fresh)
+{
+	size_t i, k;
+
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		fresh[k] = false;
+	for (i = 0; i < plan->n; i++) {
+		for (k = 0; k < POL_PARTS_MAX; k++)
+			if (pm->slot[k].used &&
+			    pm->slot[k].phase != PH_DEAD &&
+			    pm->slot[k].chain == plan->part[i].chain)
+				break;
+		if (k == POL_PARTS_MAX) {
+			for (k = 0; pm->slot[k].used; k++)
+				;
+			memset(&pm->slot[k], 0, sizeof(pm->slot[k]));
+			pm->slot[k].used = true;
+			pm->slot[k].chain = plan->part[i].chain;
+		}
+		free(pm->slot[k].prefix);
+		pm->slot[k].prefix = plan->part[i].prefix;
+		pm->slot[k].nprefix = plan->part[i].nprefix;
+		pm->slot[k].names = plan->part[i].names;
+		plan->part[i].prefix = NULL;
+		fresh[k] = true;
+	}
+}
+
+static int
+set_fields(struct pol_mit *pm, const struct be_mitigation *m)
+{
+	free(pm->cuid);
+	free(pm->client);
+	free(pm->cdid);
+	dots_signal_free(pm->sig);
+	pm->cuid = strdup(m->cuid ? m->cuid : "");
+	pm->client = strdup(m->client ? m->client : "");
+	pm->cdid = m->cdid ? strdup(m->cdid) : NULL;
+	pm->sig = copy_scope(m->scope);
+	pm->mid = m->mid;
+	pm->lifetime = m->lifetime;
+	pm->hop_limit = m->hop_limit;
+	return pm->cuid && pm->client && (pm->cdid || !m->cdid) && pm->sig ?
+	    0 : -ENOMEM;
+}
+
+static int
+pol_apply(struct backend *be, const struct be_mitigation *m)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm = find_mit(p, m->id);
+	struct pol_plan plan;
+	bool fresh[POL_PARTS_MAX], isnew = pm == NULL;
+	size_t k;
+	int ret;
+
+	be->refusal[0] = '\0';
+	if (m->acl != NULL)
+		return acl_apply(be, m, false);
+	if (m->id >= POL_PARENT_MAX)
+		return -EOVERFLOW;
+	if ((ret = pol_plan_scope(&p->conf, m->scope, &plan)) != 0) {
+		pol_plan_clear(&plan);
+		snprintf(be->refusal, sizeof(be->refusal), "the targets "
+		    "would go to more than %d chains", POL_PARTS_MAX);
+		return ret;
+	}
+	if (isnew && (pm = calloc(1, sizeof(*pm))) == NULL) {
+		pol_plan_clear(&plan);
+		return -ENOMEM;
+	}
+	pm->id = m->id;
+	if (set_fields(pm, m) != 0) {
+		pol_plan_clear(&plan);
+		if (isnew)
+			mit_free(pm);
+		return -ENOMEM;
+	}
+	take_plan(pm, &plan, fresh);
+	pol_plan_clear(&plan);
+	pm->why[0] = '\0';
+	if (isnew) {
+		pm->next = p->mits;
+		p->mits = pm;
+	}
+	for (k = 0; k < POL_PARTS_MAX; k++) {
+		if (!pm->slot[k].used)
+			continue;
+		if (!fresh[k]) {	/* its chain has no targets now */
+			slot_withdraw(pm, k);
+			free(pm->slot[k].prefix);
+			memset(&pm->slot[k], 0, sizeof(pm->slot[k]));
+			continue;
+		}
+		if ((ret = slot_start(p, pm, k)) != 0) {
+			be_errf(be->refusal, sizeof(be->refusal), "%s",
+			    pm->why);
+			for (k = 0; k < POL_PARTS_MAX; k++)
+				slot_withdraw(pm, k);
+			unlink_mit(p, pm);
+			mit_free(pm);
+			return ret;
+		}
+	}
+	pm->reported = 0;
+	return 0;
+}
+
+static int
+pol_check(struct backend *be, const struct be_mitigation *m)
+{
+	be->refusal[0] = '\0';
+	return m->acl != NULL ? acl_apply(be, m, true) : 0;
+}
+
+static int
+pol_withdraw(struct backend *be, uint64_t id)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm = find_mit(p, id);
+	struct backend *to = acl_be(p);
+	struct be_report r;
+	size_t k;
+
+	if (pm == NULL && id >= POL_PARENT_MAX && to != NULL)	/* an ACL */
+		return to->ops->withdraw(to, id);
+	if (pm != NULL) {
+		pm->withdrawing = true;
+		for (k = 0; k < POL_PARTS_MAX; k++)
+			slot_withdraw(pm, k);
+		if (!all_dead(pm))
+			return 0;	/* the mitigators' reports end it */
+		unlink_mit(p, pm);
+		mit_free(pm);
+	}
+	be_report_init(&r, id, BE_WITHDRAWN);
+	return be_rq_push(&p->rq, &r);
+}
+
+static void
+pol_poll(struct backend *be)
+{
+	struct be_policy *p = be->priv;
+
+	be_rq_flush(be, &p->rq);
+}
+
+static int
+pol_init(struct backend *be, const struct be_setting *settings,
+    size_t nsettings, char *err, size_t errlen)
+{
+	struct be_policy *p = calloc(1, sizeof(*p));
+	size_t i;
+	int ret = 0;
+
+	if (p == NULL)
+		return -ENOMEM;
+	p->be = be;
+	for (i = 0; i < nsettings && ret == 0; i++)
+		ret = pol_conf_setting(&p->conf, settings[i].key,
+		    settings[i].value, err, errlen);
+	if (ret == 0)
+		ret = pol_conf_check(&p->conf, err, errlen);
+	if (ret != 0) {
+		pol_conf_free(&p->conf);
+		free(p);
+		return ret;
+	}
+	be->priv = p;
+	return 0;
+}
+
+/* The names of @p ch to mitigators; each gets our hook once. */
+static int
+bind_chain(struct be_policy *p, struct pol_chain *ch,
+    struct backend *(*find)(void *, const char *), void *arg, char *err,
+    size_t errlen)
+{
+	struct backend *be;
+	struct pol_hook *h;
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		be = find(arg, ch->name[i]);
+		if (be == NULL) {
+			be_errf(err, errlen, "no mitigator \"%s\"",
+			    ch->name[i]);
+			return -EINVAL;
+		}
+		if (be == p->be || be->ops->bind != NULL) {
+			be_errf(err, errlen, "mitigator \"%s\" is a policy "
+			    "itself: policies do not nest", ch->name[i]);
+			return -EINVAL;
+		}
+		ch->bound[i] = be;
+		if (be->report == hook_report &&
+		    ((struct pol_hook *)be->report_arg)->pol == p)
+			continue;	/* in another chain of ours already */
+		if (p->nhook == p->nhook_max) {
+			be_errf(err, errlen, "too many mitigators");
+			return -EINVAL;
+		}
+		h = &p->hook[p->nhook++];
+		h->pol = p;
+		h->orig = be->report;
+		h->orig_arg = be->report_arg;
+		be->report = hook_report;
+		be->report_arg = h;
+	}
+	return 0;
+}
+
+static int
+pol_bind(struct backend *be, struct backend *(*find)(void *, const char *),
+    void *arg, char *err, size_t errlen)
+{
+	struct be_policy *p = be->priv;
+	size_t i;
+	int ret;
+
+	p->nhook_max = POL_CHAIN_MAX * (2 + p->conf.nroute);
+	if ((p->hook = calloc(p->nhook_max, sizeof(*p->hook))) == NULL)
+		return -ENOMEM;
+	ret = bind_chain(p, &p->conf.use, find, arg, err, errlen);
+	if (ret == 0)
+		ret = bind_chain(p, &p->conf.reflection, find, arg, err,
+		    errlen);
+	for (i = 0; i < p->conf.nroute && ret == 0; i++)
+		ret = bind_chain(p, &p->conf.route[i].chain, find, arg, err,
+		    errlen);
+	return ret;
+}
+
+/*
+ * The mitigators it hooked may outlive it only at exit, when no report
+ * flows any more; they are not touched here.
+ */
+static void
+pol_free(struct backend *be)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm;
+
+	if (p == NULL)
+		return;
+	while ((pm = p->mits) != NULL) {
+		p->mits = pm->next;
+		mit_free(pm);
+	}
+	be_rq_clear(&p->rq);
+	pol_conf_free(&p->conf);
+	free(p->hook);
+	free(p);
+	be->priv = NULL;
+}
+
+const struct be_ops be_policy_ops = {
+	.name = "policy",
+	.acls = true,
+	.init = pol_init,
+	.bind = pol_bind,
+	.apply = pol_apply,
+	.check = pol_check,
+	.withdraw = pol_withdraw,
+	.poll = pol_poll,
+	.free = pol_free,
+};

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# opendots - DDoS Open Threat Signaling
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# The policy mitigator picks, per mitigation, the mitigators that enforce
+# it; here log mitigators stand for two transit providers and a scrubber,
+# an exec mitigator that always fails for a broken one:
+#
+#   - multihoming: a /24 across two routes is cut in two, each transit
+#     provider gets only its /25; the mitigation is mitigated once both
+#     are; the withdrawal reaches both;
+#   - fallback: the first mitigator of the chain fails (exit status 1),
+#     the next one takes the mitigation, which is then mitigated;
+#   - attack type: a request with source attributes (reflection) goes to
+#     the reflection chain;
+#   - every mitigator of a chain refusing: the request is refused with the
+#     reasons;
+#   - a policy naming an unknown mitigator: dotsd does not start, and says
+#     which.
+#
+#   policy.sh DOTSD DOTS_CODEC
+. "$(dirname "$0")/lib.sh"
+lib_init "$@"
+
+dotsd_conf "$(client_block client1 'prefix 192.0.2.0/24' \
+    'prefix 198.51.100.0/24' 'prefix 203.0.113.0/24' 'mitigator "orch"')
+mitigator \"transit-a\" {
+	type log
+	file \"$T/mitigator.log\"
+}
+mitigator \"transit-b\" {
+	type log
+	file \"$T/mitigator.log\"
+}
+mitigator \"scrubber\" {
+	type log
+	file \"$T/mitigator.log\"
+}
+mitigator \"broken\" {
+	type exec
+	command \"$(type -P false)\"
+}
+mitigator \"refuses\" {
+	type exec
+	command \"$(type -P true)\"
+	capacity 1
+}
+mitigator \"orch\" {
+	type policy
+	use \"broken scrubber\"
+	route \"192.0.2.0/25 transit-a\"
+	route \"192.0.2.128/25 transit-b\"
+	route \"203.0.113.0/24 refuses\"
+	reflection \"transit-a scrubber\"
+}"
+start_dotsd
+as_client client1
+
+# got NAME ACTION: the targets mitigator NAME was handed, one line each
+# apply or withdraw: "ACTION prefix,prefix".
+got() {
+	python3 - "$T/mitigator.log" "$1" "$2" <<'EOF'
+import json, sys
+path, name, action = sys.argv[1:4]
+for line in open(path, encoding="utf-8"):
+    parts = line.rstrip("\n").split(" ", 3)
+    if len(parts) != 4 or parts[1] != name or parts[2] != action:
+        continue
+    scope = json.loads(parts[3]).get("scope", {})
+    print(action, ",".join(scope.get("target-prefix", [])))
+EOF
+}
+
+log "== multihoming: each transit provider gets only its own prefix"
+put_json 1 "$(mit_json 192.0.2.0/24 3600 '"target-protocol":[17]')"
+expect_code 2.01 "PUT mid 1 over both transit providers' prefixes"
+check "transit-a got 192.0.2.0/25" wait_until 5 eval \
+    '[ "$(got transit-a apply)" = "apply 192.0.2.0/25" ]'
+check "transit-b got 192.0.2.128/25" wait_until 5 eval \
+    '[ "$(got transit-b apply)" = "apply 192.0.2.128/25" ]'
+check "the scrubber got nothing" test -z "$(got scrubber apply)"
+check "mid 1 mitigated once both are" wait_until 5 status_is 1 \
+    attack-successfully-mitigated
+
+log "== fallback: the first of the chain fails, the next takes it"
+put_json 2 "$(mit_json 198.51.100.0/24 3600)"
+expect_code 2.01 "PUT mid 2 (the default chain: broken, scrubber)"
+check "the scrubber got it after broken failed" wait_until 10 eval \
+    '[ "$(got scrubber apply)" = "apply 198.51.100.0/24" ]'
+check "mid 2 mitigated" wait_until 5 status_is 2 \
+    attack-successfully-mitigated
+check "the failure and the fallback are logged" grep -q \
+    'mitigation [0-9]*: mitigator broken gave up part' "$T/dotsd.log"
+
+log "== attack type: reflection goes to its own chain"
+put_json 3 "$(mit_json 198.51.100.7/32 3600 '"ietf-dots-call-home:source-port-range":[{"lower-port":123}]')"
+expect_code 2.01 "PUT mid 3 with a source port (reflection)"
+check "transit-a got it, not the default chain" wait_until 5 eval \
+    '[ "$(got transit-a apply | tail -n 1)" = "apply 198.51.100.7/32" ]'
+check "the scrubber only has mid 2" test "$(got scrubber apply)" = \
+    "apply 198.51.100.0/24"
+
+log "== withdrawn: every part"
+delete 1
+expect_code 2.02 "DELETE mid 1"
+check "transit-a withdrew its part" wait_until 5 eval \
+    '[ "$(got transit-a withdraw)" = "withdraw 192.0.2.0/25" ]'
+check "transit-b withdrew its part" wait_until 5 eval \
+    '[ "$(got transit-b withdraw)" = "withdraw 192.0.2.128/25" ]'
+
+log "== every mitigator of the chain refuses"
+put_json 4 "$(mit_json 203.0.113.1/32 3600)"
+expect_code 2.01 "PUT mid 4: the one mitigator of its route takes it"
+put_json 5 "$(mit_json 203.0.113.2/32 3600)"
+expect_code 5.03 "PUT mid 5: the route's mitigator is at capacity"
+expect_body_contains "refuses" "the 5.03 names the mitigator"
+get_mit 5
+expect_code 4.04 "no mid 5 was made"
+stop_dotsd
+
+log "== a policy naming an unknown mitigator"
+sed -i 's/use "broken scrubber"/use "broken nosuch"/' "$T/dotsd.conf.in"
+sed "s/@PORT@/$DOTSD_PORT/" "$T/dotsd.conf.in" >"$T/bad.conf"
+if "$DOTSD" -d -f "$T/bad.conf" >"$T/bad.out" 2>&1; then
+	fail "dotsd started with an unknown mitigator in a policy"
+else
+	check "it says which" grep -q 'no mitigator "nosuch"' "$T/bad.out"
+fi
+finish
