@@ -155,8 +155,9 @@ conf log
 start_dotsd
 as_client client1
 provision
-for i in $(seq 1 "$RUNS"); do baseline "$((1000 + i))"; done
 for i in $(seq 1 "$RUNS"); do run "$i" log; done
+# higher mids: a lower mid over the same targets would be a conflict
+for i in $(seq 1 "$RUNS"); do baseline "$((1000 + i))"; done
 stop_dotsd
 rm -f "$T"/dotsd.db*
 
