@@ -70,6 +70,15 @@ struct be_report {
 
 typedef void (*be_report_fn)(void *arg, const struct be_report *r);
 
+/* A mitigation held for an administrator's decision (be_ops.held). */
+struct be_held {
+	uint64_t	id;		/* the mitigation's */
+	char		client[64];
+	uint32_t	mid;
+	int64_t		since;		/* epoch seconds */
+	char		what[160];	/* its targets, for a person */
+};
+
 /* Key/value settings of one "mitigator" block of the configuration. */
 struct be_setting {
 	const char	*key;
@@ -100,6 +109,17 @@ struct be_ops {
 	int	(*bind)(struct backend *be,
 		    struct backend *(*find)(void *arg, const char *name),
 		    void *arg, char *err, size_t errlen);
+	/*
+	 * Optional, for a mitigator that holds mitigations for an
+	 * administrator's decision (policy with manual approval): held()
+	 * fills up to @p max entries of @p out and returns how many are
+	 * held; decide() approves (@p approve) or refuses, with @p why,
+	 * the held mitigation @p id.  @return 0, -ENOENT if it holds no
+	 * such id.
+	 */
+	size_t	(*held)(struct backend *be, struct be_held *out, size_t max);
+	int	(*decide)(struct backend *be, uint64_t id, bool approve,
+		    const char *why);
 	/* Called every loop turn and at least once a second. */
 	void	(*poll)(struct backend *be);
 	void	(*free)(struct backend *be);
