@@ -43,6 +43,8 @@ struct be_mitigation {
 	const struct dots_scope	*scope;	/* targets, ports, sources, acl-list */
 	const char		*acl;	/* or an ACL in force, as JSON */
 	int64_t			 lifetime;	/* granted, seconds or -1 */
+	int64_t			 started;	/* first enforced (epoch s), 0:
+						   never; kept across restarts */
 	/* for a mitigator that relays to another DOTS server (gateway): */
 	const char		*cdid;	/* client domain (RFC 9132 4.3), or NULL */
 	uint8_t			 hop_limit;	/* RFC 8768 Hop-Limit, 0: none */

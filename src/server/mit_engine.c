@@ -503,6 +503,7 @@ apply(struct mitigation *m)
 		.mid = m->mid,
 		.scope = targets_of(m),
 		.lifetime = m->lifetime,
+		.started = m->started,
 	};
 	struct backend *be = m->client->backend;
 	int ret;

@@ -20,11 +20,17 @@
  *
  * ACLs of the data channel go to the first mitigator of the "use" chain
  * that enforces ACLs, under their own id.
+ *
+ * With manual approval, a new mitigation is held (reported pending) until
+ * an administrator approves it (decide(), from dotsd's control socket);
+ * one that was enforced before (its start is stored: a restart) is not
+ * held again.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <dots/cbor.h>
 
@@ -70,6 +76,8 @@ struct pol_mit {
 	uint8_t			 hop_limit;
 	struct dots_signal	*sig;		/* our copy of the scope */
 	struct pol_slot		 slot[POL_PARTS_MAX];
+	bool			 held;		/* awaiting approval */
+	int64_t			 since;		/* held since (epoch s) */
 	bool			 withdrawing;
 	enum be_state		 reported;	/* last state told, 0: none */
 	char			 why[480];	/* refusals and failures */
@@ -243,7 +251,7 @@ emit(struct be_policy *p, struct pol_mit *pm, enum be_state st,
 	r.id = pm->id;
 	r.state = st;
 	if (st == BE_FAILED)
-		snprintf(r.reason, sizeof(r.reason), "%s", pm->why);
+		be_errf(r.reason, sizeof(r.reason), "%s", pm->why);
 	pm->reported = st;
 	be_emit(p->be, &r);
 }
@@ -448,6 +456,52 @@ set_fields(struct pol_mit *pm, const struct be_mitigation *m)
 	    0 : -ENOMEM;
 }
 
+/*
+ * Hand the parts marked in @p fresh over (again), withdraw the others.
+ * @return 0, or a part's last -errno with every part withdrawn.
+ */
+static int
+start_parts(struct be_policy *p, struct pol_mit *pm, const bool *fresh)
+{
+	size_t k;
+	int ret;
+
+	for (k = 0; k < POL_PARTS_MAX; k++) {
+		if (!pm->slot[k].used)
+			continue;
+		if (!fresh[k]) {	/* its chain has no targets now */
+			slot_withdraw(pm, k);
+			free(pm->slot[k].prefix);
+			memset(&pm->slot[k], 0, sizeof(pm->slot[k]));
+			continue;
+		}
+		if ((ret = slot_start(p, pm, k)) != 0) {
+			for (k = 0; k < POL_PARTS_MAX; k++)
+				slot_withdraw(pm, k);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Held for approval: say so (once), and what to do. */
+static int
+hold(struct be_policy *p, struct pol_mit *pm, bool isnew)
+{
+	struct be_report r;
+
+	if (!isnew)
+		return 0;
+	log_warnx("mitigator \"%s\": mitigation %llu of client %s (mid %u) "
+	    "awaits an administrator's approval: dotsctl server approve "
+	    "%llu", p->be->name, (unsigned long long)pm->id, pm->client,
+	    pm->mid, (unsigned long long)pm->id);
+	be_report_init(&r, pm->id, BE_PENDING);
+	snprintf(r.reason, sizeof(r.reason), "awaiting an administrator's "
+	    "approval");
+	return be_rq_push(&p->rq, &r);
+}
+
 static int
 pol_apply(struct backend *be, const struct be_mitigation *m)
 {
@@ -455,7 +509,6 @@ pol_apply(struct backend *be, const struct be_mitigation *m)
 	struct pol_mit *pm = find_mit(p, m->id);
 	struct pol_plan plan;
 	bool fresh[POL_PARTS_MAX], isnew = pm == NULL;
-	size_t k;
 	int ret;
 
 	be->refusal[0] = '\0';
@@ -486,25 +539,16 @@ pol_apply(struct backend *be, const struct be_mitigation *m)
 	if (isnew) {
 		pm->next = p->mits;
 		p->mits = pm;
+		pm->held = p->conf.manual && m->started == 0;
+		pm->since = time(NULL);
 	}
-	for (k = 0; k < POL_PARTS_MAX; k++) {
-		if (!pm->slot[k].used)
-			continue;
-		if (!fresh[k]) {	/* its chain has no targets now */
-			slot_withdraw(pm, k);
-			free(pm->slot[k].prefix);
-			memset(&pm->slot[k], 0, sizeof(pm->slot[k]));
-			continue;
-		}
-		if ((ret = slot_start(p, pm, k)) != 0) {
-			be_errf(be->refusal, sizeof(be->refusal), "%s",
-			    pm->why);
-			for (k = 0; k < POL_PARTS_MAX; k++)
-				slot_withdraw(pm, k);
-			unlink_mit(p, pm);
-			mit_free(pm);
-			return ret;
-		}
+	if (pm->held)
+		return hold(p, pm, isnew);
+	if ((ret = start_parts(p, pm, fresh)) != 0) {
+		be_errf(be->refusal, sizeof(be->refusal), "%s", pm->why);
+		unlink_mit(p, pm);
+		mit_free(pm);
+		return ret;
 	}
 	pm->reported = 0;
 	return 0;
@@ -635,6 +679,86 @@ pol_bind(struct backend *be, struct backend *(*find)(void *, const char *),
 	return ret;
 }
 
+/* "192.0.2.0/25 192.0.2.128/25 +names": a held mitigation's targets. */
+static void
+held_what(const struct pol_mit *pm, char *buf, size_t len)
+{
+	char px[64];
+	size_t k, i, off = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		for (i = 0; pm->slot[k].used && i < pm->slot[k].nprefix; i++) {
+			dots_prefix_format(&pm->slot[k].prefix[i], px,
+			    sizeof(px));
+			n = snprintf(buf + off, len - off, "%s%s",
+			    off ? " " : "", px);
+			if (n < 0 || (size_t)n >= len - off)
+				return;
+			off += (size_t)n;
+		}
+	if (pm->sig->mitigation.scope[0].target.n_fqdn != 0 ||
+	    pm->sig->mitigation.scope[0].target.n_uri != 0)
+		snprintf(buf + off, len - off, "%snames", off ? " +" : "");
+}
+
+static size_t
+pol_held(struct backend *be, struct be_held *out, size_t max)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm;
+	size_t n = 0;
+
+	for (pm = p->mits; pm != NULL; pm = pm->next) {
+		if (!pm->held || pm->withdrawing)
+			continue;
+		if (n < max) {
+			out[n].id = pm->id;
+			snprintf(out[n].client, sizeof(out[n].client), "%s",
+			    pm->client);
+			out[n].mid = pm->mid;
+			out[n].since = pm->since;
+			held_what(pm, out[n].what, sizeof(out[n].what));
+		}
+		n++;
+	}
+	return n;
+}
+
+static int
+pol_decide(struct backend *be, uint64_t id, bool approve, const char *why)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm = find_mit(p, id);
+	bool fresh[POL_PARTS_MAX];
+	struct be_report r;
+	size_t k;
+
+	if (pm == NULL || !pm->held || pm->withdrawing)
+		return -ENOENT;
+	pm->held = false;
+	log_info("mitigator \"%s\": mitigation %llu %s by an administrator"
+	    "%s%s", be->name, (unsigned long long)id, approve ? "approved" :
+	    "refused", why != NULL && why[0] ? ": " : "", why ? why : "");
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		fresh[k] = pm->slot[k].used;
+	if (approve && start_parts(p, pm, fresh) == 0) {
+		pm->reported = 0;
+		return 0;
+	}
+	be_report_init(&r, id, BE_FAILED);
+	if (approve)
+		be_errf(r.reason, sizeof(r.reason), "%s", pm->why);
+	else
+		snprintf(r.reason, sizeof(r.reason), "refused by an "
+		    "administrator%s%.120s", why != NULL && why[0] ? ": " : "",
+		    why ? why : "");
+	unlink_mit(p, pm);
+	mit_free(pm);
+	return be_rq_push(&p->rq, &r);
+}
+
 /*
  * The mitigators it hooked may outlive it only at exit, when no report
  * flows any more; they are not touched here.
@@ -666,6 +790,8 @@ const struct be_ops be_policy_ops = {
 	.apply = pol_apply,
 	.check = pol_check,
 	.withdraw = pol_withdraw,
+	.held = pol_held,
+	.decide = pol_decide,
 	.poll = pol_poll,
 	.free = pol_free,
 };

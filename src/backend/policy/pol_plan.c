@@ -112,14 +112,23 @@ pol_conf_setting(struct pol_conf *c, const char *key, const char *value,
 
 	if (strcmp(key, "route") == 0)
 		return parse_route(c, value, err, errlen);
+	if (strcmp(key, "approval") == 0) {
+		if (strcmp(value, "manual") != 0 && strcmp(value, "none") != 0) {
+			snprintf(err, errlen, "approval \"%s\": want manual or "
+			    "none", value);
+			return -EINVAL;
+		}
+		c->manual = strcmp(value, "manual") == 0;
+		return 0;
+	}
 	if (strcmp(key, "use") == 0)
 		ch = &c->use;
 	else if (strcmp(key, "reflection") == 0)
 		ch = &c->reflection;
 	if (ch == NULL) {
 		snprintf(err, errlen, "unknown setting \"%s\": a policy "
-		    "mitigator knows \"use\", \"route\" and \"reflection\"",
-		    key);
+		    "mitigator knows \"use\", \"route\", \"reflection\" and "
+		    "\"approval\"", key);
 		return -EINVAL;
 	}
 	if (ch->n != 0) {

@@ -9,6 +9,7 @@
  *   use "fs transit-a"                 the default chain
  *   route "192.0.2.0/25 transit-a"     targets there go to this chain
  *   reflection "fs"                    reflection attacks: in place of use
+ *   approval manual                    held until an administrator says
  *
  * A target prefix inside a route's prefix goes to that route (the longest
  * one); a target wider than some routes is cut: each route gets the part
@@ -42,6 +43,7 @@ struct pol_route {
 };
 
 struct pol_conf {
+	bool			 manual;	/* approval manual */
 	struct pol_chain	 use;
 	struct pol_chain	 reflection;	/* n == 0: none */
 	struct pol_route	*route;
