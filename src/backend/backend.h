@@ -100,6 +100,12 @@ struct be_ops {
 	 * @return 0, or -errno with the reason in be->refusal.
 	 */
 	int	(*check)(struct backend *be, const struct be_mitigation *m);
+	/*
+	 * Optional: the client's efficacy update about @p id (RFC 9132
+	 * section 4.4.3), @p attack_status an enum dots_attack_status.
+	 */
+	void	(*efficacy)(struct backend *be, uint64_t id,
+		    uint8_t attack_status);
 	/* Stop enforcing @p id.  Reports BE_WITHDRAWN when done. */
 	int	(*withdraw)(struct backend *be, uint64_t id);
 	/*

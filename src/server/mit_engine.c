@@ -835,6 +835,16 @@ reactivate(struct mit_engine *e, struct mitigation *m)
 	    DOTS_STATUS_IN_PROGRESS);
 }
 
+/* The client's word on how it goes, for a mitigator that listens. */
+static void
+tell_efficacy(const struct mitigation *m)
+{
+	struct backend *be = m->client->backend;
+
+	if (m->applied && be != NULL && be->ops->efficacy != NULL)
+		be->ops->efficacy(be, m->id, m->attack_status);
+}
+
 static void
 refresh(struct mit_engine *e, struct mitigation *m, const struct mit_request *r,
     struct mit_result *res)
@@ -850,8 +860,10 @@ refresh(struct mit_engine *e, struct mitigation *m, const struct mit_request *r,
 		m->lifetime = granted_lifetime(e, s->lifetime);
 		m->expires = m->lifetime < 0 ? 0 : r->now + m->lifetime;
 	}
-	if (s->present & DOTS_SCOPE_ATTACK_STATUS)
+	if (s->present & DOTS_SCOPE_ATTACK_STATUS) {
 		m->attack_status = s->attack_status;
+		tell_efficacy(m);
+	}
 	if (!r->efficacy && m->status == DOTS_STATUS_CLIENT_WITHDRAWN)
 		reactivate(e, m);
 	else

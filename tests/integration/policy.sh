@@ -15,6 +15,10 @@
 #     the reflection chain;
 #   - every mitigator of a chain refusing: the request is refused with the
 #     reasons;
+#   - escalation: an efficacy update saying the attack goes on hands the
+#     scope to the escalate chain too, once;
+#   - manual approval: a new mitigation is held, nothing is applied, it is
+#     in progress for its client;
 #   - a policy naming an unknown mitigator: dotsd does not start, and says
 #     which.
 #
@@ -52,7 +56,14 @@ mitigator \"orch\" {
 	route \"192.0.2.128/25 transit-b\"
 	route \"203.0.113.0/24 refuses\"
 	reflection \"transit-a scrubber\"
-}"
+	escalate \"transit-b\"
+}
+mitigator \"gated\" {
+	type policy
+	use \"scrubber\"
+	approval manual
+}
+$(client_block client2 'prefix 203.0.113.0/24' 'mitigator "gated"')"
 start_dotsd
 as_client client1
 
@@ -116,6 +127,44 @@ expect_code 5.03 "PUT mid 5: the route's mitigator is at capacity"
 expect_body_contains "refuses" "the 5.03 names the mitigator"
 get_mit 5
 expect_code 4.04 "no mid 5 was made"
+
+log "== escalation: still under attack, the escalate chain too"
+put_json 6 "$(mit_json 198.51.100.9/32 3600)"
+expect_code 2.01 "PUT mid 6 (default chain)"
+check "mid 6 mitigated" wait_until 10 status_is 6 \
+    attack-successfully-mitigated
+n0=$(got transit-b apply | grep -c 198.51.100.9/32)
+put_json 6 "$(mit_json 198.51.100.9/32 3600 \
+    '"attack-status":"under-attack"')" -O 1,
+expect_code 2.04 "efficacy update of mid 6: under attack"
+check "transit-b got the whole scope" wait_until 5 eval \
+    '[ "$(got transit-b apply | grep -c 198.51.100.9/32)" -eq $((n0 + 1)) ]'
+put_json 6 "$(mit_json 198.51.100.9/32 3600 \
+    '"attack-status":"under-attack"')" -O 1,
+expect_code 2.04 "a second efficacy update"
+sleep 1
+check "escalated once only" test \
+    "$(got transit-b apply | grep -c 198.51.100.9/32)" -eq $((n0 + 1))
+delete 6
+expect_code 2.02 "DELETE mid 6"
+check "the escalation is withdrawn with it" wait_until 5 eval \
+    '[ "$(got transit-b withdraw | grep -c 198.51.100.9/32)" -eq 1 ]'
+
+log "== manual approval: held"
+as_client client2
+n0=$(got scrubber apply | wc -l)
+put_json 1 "$(mit_json 203.0.113.5/32 3600)"
+expect_code 2.01 "PUT mid 1 of client2: accepted, held"
+check "the approval is asked for in the log" wait_until 5 grep -q \
+    "mitigation [0-9]* of client client2 (mid 1) awaits an administrator" \
+    "$T/dotsd.log"
+sleep 1
+check "nothing applied while held" test "$(got scrubber apply | wc -l)" \
+    -eq "$n0"
+check "in progress for the client" status_is 1 \
+    attack-mitigation-in-progress
+delete 1
+expect_code 2.02 "DELETE the held mitigation"
 stop_dotsd
 
 log "== a policy naming an unknown mitigator"

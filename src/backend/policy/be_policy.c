@@ -66,6 +66,7 @@ struct pol_slot {
 	struct dots_prefix	*prefix;	/* its targets */
 	size_t			 nprefix;
 	bool			 names;
+	bool			 extra;		/* an escalation: may fail alone */
 };
 
 struct pol_mit {
@@ -348,8 +349,15 @@ part_report(struct be_policy *p, struct pol_mit *pm, size_t k,
 	    be->name, k, r->reason[0] ? r->reason : "no reason given");
 	sl->at++;
 	if (slot_start(p, pm, k) != 0) {
-		fail_all(p, pm);
-		return;
+		if (!sl->extra) {
+			fail_all(p, pm);
+			return;
+		}
+		log_warnx("mitigator \"%s\": mitigation %llu: no mitigator "
+		    "of \"escalate\" is left; it goes on without",
+		    p->be->name, (unsigned long long)pm->id);
+		free(sl->prefix);
+		memset(sl, 0, sizeof(*sl));
 	}
 	summarize(p, pm);
 }
@@ -469,6 +477,8 @@ start_parts(struct be_policy *p, struct pol_mit *pm, const bool *fresh)
 	for (k = 0; k < POL_PARTS_MAX; k++) {
 		if (!pm->slot[k].used)
 			continue;
+		if (!fresh[k] && pm->slot[k].extra)
+			continue;	/* an escalation stays as it is */
 		if (!fresh[k]) {	/* its chain has no targets now */
 			slot_withdraw(pm, k);
 			free(pm->slot[k].prefix);
@@ -673,10 +683,63 @@ pol_bind(struct backend *be, struct backend *(*find)(void *, const char *),
 	if (ret == 0)
 		ret = bind_chain(p, &p->conf.reflection, find, arg, err,
 		    errlen);
+	if (ret == 0)
+		ret = bind_chain(p, &p->conf.escalate, find, arg, err, errlen);
 	for (i = 0; i < p->conf.nroute && ret == 0; i++)
 		ret = bind_chain(p, &p->conf.route[i].chain, find, arg, err,
 		    errlen);
 	return ret;
+}
+
+/*
+ * The client says it is still under attack (efficacy update): the whole
+ * scope also goes to the "escalate" chain, once.  Its failure leaves the
+ * other parts as they are.
+ */
+static void
+pol_efficacy(struct backend *be, uint64_t id, uint8_t attack_status)
+{
+	struct be_policy *p = be->priv;
+	struct pol_mit *pm = find_mit(p, id);
+	const struct dots_scope *s;
+	struct pol_slot *sl;
+	size_t k, n;
+
+	if (pm == NULL || pm->held || pm->withdrawing ||
+	    attack_status != DOTS_ATTACK_UNDER_ATTACK ||
+	    p->conf.escalate.n == 0)
+		return;
+	for (k = 0; k < POL_PARTS_MAX; k++)
+		if (pm->slot[k].used && pm->slot[k].extra)
+			return;		/* escalated already */
+	for (k = 0; k < POL_PARTS_MAX && pm->slot[k].used; k++)
+		;
+	if (k == POL_PARTS_MAX)
+		return;
+	s = &pm->sig->mitigation.scope[0];
+	sl = &pm->slot[k];
+	memset(sl, 0, sizeof(*sl));
+	n = s->target.n_prefix;
+	if (n != 0 && (sl->prefix = malloc(n * sizeof(*sl->prefix))) == NULL)
+		return;
+	if (n != 0)
+		memcpy(sl->prefix, s->target.prefix, n * sizeof(*sl->prefix));
+	sl->nprefix = n;
+	sl->names = true;
+	sl->extra = true;
+	sl->used = true;
+	sl->chain = &p->conf.escalate;
+	log_info("mitigator \"%s\": mitigation %llu: the client says it is "
+	    "still under attack: escalated", be->name, (unsigned long long)id);
+	if (slot_start(p, pm, k) != 0) {
+		log_warnx("mitigator \"%s\": mitigation %llu: no mitigator of "
+		    "\"escalate\" took it: %s", be->name,
+		    (unsigned long long)id, pm->why);
+		free(sl->prefix);
+		memset(sl, 0, sizeof(*sl));
+		return;
+	}
+	summarize(p, pm);
 }
 
 /* "192.0.2.0/25 192.0.2.128/25 +names": a held mitigation's targets. */
@@ -789,6 +852,7 @@ const struct be_ops be_policy_ops = {
 	.bind = pol_bind,
 	.apply = pol_apply,
 	.check = pol_check,
+	.efficacy = pol_efficacy,
 	.withdraw = pol_withdraw,
 	.held = pol_held,
 	.decide = pol_decide,

@@ -125,10 +125,12 @@ pol_conf_setting(struct pol_conf *c, const char *key, const char *value,
 		ch = &c->use;
 	else if (strcmp(key, "reflection") == 0)
 		ch = &c->reflection;
+	else if (strcmp(key, "escalate") == 0)
+		ch = &c->escalate;
 	if (ch == NULL) {
 		snprintf(err, errlen, "unknown setting \"%s\": a policy "
-		    "mitigator knows \"use\", \"route\", \"reflection\" and "
-		    "\"approval\"", key);
+		    "mitigator knows \"use\", \"route\", \"reflection\", "
+		    "\"escalate\" and \"approval\"", key);
 		return -EINVAL;
 	}
 	if (ch->n != 0) {
@@ -157,6 +159,7 @@ pol_conf_free(struct pol_conf *c)
 
 	chain_free(&c->use);
 	chain_free(&c->reflection);
+	chain_free(&c->escalate);
 	for (i = 0; i < c->nroute; i++)
 		chain_free(&c->route[i].chain);
 	free(c->route);

@@ -9,6 +9,8 @@
  *   use "fs transit-a"                 the default chain
  *   route "192.0.2.0/25 transit-a"     targets there go to this chain
  *   reflection "fs"                    reflection attacks: in place of use
+ *   escalate "transit-a"               also there when the client says
+ *                                      it is still under attack
  *   approval manual                    held until an administrator says
  *
  * A target prefix inside a route's prefix goes to that route (the longest
@@ -46,6 +48,7 @@ struct pol_conf {
 	bool			 manual;	/* approval manual */
 	struct pol_chain	 use;
 	struct pol_chain	 reflection;	/* n == 0: none */
+	struct pol_chain	 escalate;	/* n == 0: none */
 	struct pol_route	*route;
 	size_t			 nroute;
 };
