@@ -37,6 +37,7 @@ extern "C" {
 #define DOTS_CLIENT_CONNECT_TIMEOUT_MS	10000
 #define DOTS_CLIENT_CUID_LEN		22
 #define DOTS_CLIENT_DIAG_MAX		256
+#define DOTS_CLIENT_CDID_MAX		64
 
 /*
  * Errors of the client library, beside DOTS_OK and the negative errno
@@ -129,6 +130,15 @@ struct dots_request {
 						 * (Uri-Query c=), 0: none */
 	unsigned		 flags;		/* DOTS_REQ_* */
 	unsigned		 timeout_ms;	/* 0: the client's */
+	/*
+	 * For a gateway relaying a request (RFC 9132 section 4.3, RFC
+	 * 8768): the client domain's cdid, put before cuid in a /mitigate
+	 * Uri-Path (NULL: none; copied by dots_client_send, at most
+	 * DOTS_CLIENT_CDID_MAX characters of [A-Za-z0-9-_.~=:+]), and the
+	 * Hop-Limit option's value (1..255; 0: no option).
+	 */
+	const char		*cdid;
+	uint8_t			 hop_limit;
 };
 
 /*
@@ -270,7 +280,8 @@ void	dots_reply_clear(struct dots_reply *r);
 
 /**
  * The Uri-Path of @p r as one string, e.g.
- * ".well-known/dots/mitigate/cuid=X/mid=7", and its Uri-Query ("c=n" or
+ * ".well-known/dots/mitigate/cuid=X/mid=7" (with r->cdid:
+ * ".../mitigate/cdid=D/cuid=X/mid=7"), and its Uri-Query ("c=n" or
  * empty).
  * @return 0, or DOTS_EINVAL (e.g. PUT without mid), DOTS_ENOSPC
  */

@@ -36,6 +36,7 @@ static const struct be_ops *const be_types[] = {
 	&be_flowspec_ops,
 	&be_rtbh_ops,
 	&be_policy_ops,
+	&be_dots_ops,
 };
 
 #define N_BE_TYPES	(sizeof(be_types) / sizeof(be_types[0]))

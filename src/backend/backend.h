@@ -45,9 +45,15 @@ struct be_mitigation {
 	int64_t			 lifetime;	/* granted, seconds or -1 */
 	int64_t			 started;	/* first enforced (epoch s), 0:
 						   never; kept across restarts */
-	/* for a mitigator that relays to another DOTS server (gateway): */
-	const char		*cdid;	/* client domain (RFC 9132 4.3), or NULL */
-	uint8_t			 hop_limit;	/* RFC 8768 Hop-Limit, 0: none */
+	/*
+	 * For a mitigator that relays to another DOTS server (gateway):
+	 * the client domain (RFC 9132 4.3) to put in the relayed request,
+	 * and the Hop-Limit to send (RFC 8768: the one received less one;
+	 * 0 if none was received, then the mitigator inserts its initial
+	 * value).
+	 */
+	const char		*cdid;
+	uint8_t			 hop_limit;
 };
 
 enum be_state {
@@ -90,6 +96,12 @@ struct be_setting {
 struct be_ops {
 	const char	*name;
 	bool		 acls;	/* enforces ACLs (be_mitigation.acl) */
+	/*
+	 * Relays mitigations to another DOTS server (a gateway): the
+	 * server then refuses a request whose Hop-Limit is 1 with 5.08
+	 * (RFC 8768) instead of handing it over.
+	 */
+	bool		 relays;
 	/* @return 0 or a negative errno; @p err gets a sentence on failure */
 	int	(*init)(struct backend *be, const struct be_setting *settings,
 		    size_t nsettings, char *err, size_t errlen);
@@ -176,5 +188,6 @@ extern const struct be_ops be_exec_ops;
 extern const struct be_ops be_flowspec_ops;	/* flowspec/ */
 extern const struct be_ops be_rtbh_ops;		/* rtbh/ */
 extern const struct be_ops be_policy_ops;	/* policy/ */
+extern const struct be_ops be_dots_ops;		/* upstream/ */
 
 #endif /* DOTS_BACKEND_H */

@@ -23,7 +23,7 @@
 #include <dots/client.h>
 
 #define CL_TOKEN_LEN	8
-#define CL_PATH_MAX	160
+#define CL_PATH_MAX	256
 #define CL_QUERY_MAX	8
 
 /*
@@ -47,7 +47,9 @@ struct cl_blocks {
 struct cl_req {
 	TAILQ_ENTRY(cl_req)	 entry;
 	uint64_t		 id;
-	struct dots_request	 req;		/* body NULL once sent */
+	struct dots_request	 req;		/* body NULL once sent; cdid
+						 * points to ours below */
+	char			 cdid[DOTS_CLIENT_CDID_MAX + 1];
 	dots_reply_cb		 cb;
 	void			*arg;
 	uint8_t			 token[CL_TOKEN_LEN];

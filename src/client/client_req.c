@@ -225,6 +225,10 @@ send_req(struct dots_client *c, struct cl_req *q, unsigned observe_value,
 	if (query[0] != '\0')
 		coap_add_option(pdu, COAP_OPTION_URI_QUERY, strlen(query),
 		    (const uint8_t *)query);
+	/* RFC 8768: one byte, 1..255 (checked by dots_client_send) */
+	if (q->req.hop_limit != 0 && blk == NULL)
+		coap_add_option(pdu, COAP_OPTION_HOP_LIMIT, 1,
+		    &q->req.hop_limit);
 	if (blk != NULL)
 		coap_add_option(pdu, COAP_OPTION_BLOCK2,
 		    coap_encode_var_safe(opt, sizeof(opt),
@@ -275,6 +279,15 @@ dots_client_send(struct dots_client *c, const struct dots_request *r,
 		return DOTS_ENOMEM;
 	q->id = ++c->next_id;
 	q->req = *r;
+	/* the cdid is kept for resends (an observation outlives the call) */
+	if (r->cdid != NULL) {
+		if (strlen(r->cdid) > DOTS_CLIENT_CDID_MAX) {
+			free(q);
+			return DOTS_EINVAL;
+		}
+		memcpy(q->cdid, r->cdid, strlen(r->cdid) + 1);
+		q->req.cdid = q->cdid;
+	}
 	q->cb = cb;
 	q->arg = arg;
 	q->observe = (r->flags & DOTS_REQ_OBSERVE) != 0;

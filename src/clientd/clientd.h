@@ -113,6 +113,10 @@ struct mit {
 	int64_t			 lifetime;	/* granted */
 	time_t			 created, updated, last_send;
 	uint64_t		 bytes_dropped, pkts_dropped;
+	uint64_t		 bps_dropped, pps_dropped;
+	char			*cdid;		/* for a gateway (RFC 9132
+						 * 4.3), or NULL */
+	uint8_t			 hop_limit;	/* RFC 8768, 0: none */
 	json_t			*conflict;	/* or NULL */
 	json_t			*error;		/* {code, diagnostic} or NULL */
 	int			 last_code;	/* of the server's last answer */
@@ -232,6 +236,7 @@ struct mit *mit_find_target(struct dotscd *d, const char *origin,
 bool	 mit_any_active(struct dotscd *d, struct srv *s);
 bool	 mit_any_live(struct dotscd *d);
 void	 mit_save(struct dotscd *d, struct mit *m);
+int	 mit_set_cdid(struct mit *m, const char *cdid);
 void	 mit_send(struct mit *m);
 void	 mit_withdraw(struct mit *m);
 void	 mit_drop(struct dotscd *d, struct mit *m);

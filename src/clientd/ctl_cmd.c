@@ -322,10 +322,44 @@ cmd_servers(struct dotscd *d, json_t *req, struct ctl_rep *rep,
  * Create or update a mitigation; shared by mitigate and trigger.  @p
  * scope is checked (and given its default lifetime) here.
  */
+/*
+ * What a gateway relaying a request adds (RFC 9132 section 4.3, RFC
+ * 8768): absent members keep what the mitigation had.
+ */
+struct relay_args {
+	const char	*cdid;		/* NULL: unchanged */
+	uint64_t	 hop_limit;	/* 0: unchanged */
+};
+
+/* The cdid argument: what the server's Uri-Path parser takes. */
+static int
+arg_cdid(json_t *req, const char **out, struct ctl_err *e)
+{
+	if (ctl_arg_str(req, "cdid", false, DOTS_CLIENT_CDID_MAX, out, e) != 0)
+		return -1;
+	if (*out != NULL && strspn(*out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_.~=:+") != strlen(*out))
+		return ctl_fail(e, "invalid", "cdid", "cdid may hold only "
+		    "A-Z, a-z, 0-9 and -_.~=:+ (RFC 9132 Uri-Path)");
+	return 0;
+}
+
+/* Give @p m the cdid and Hop-Limit of @p ra, if any. */
+static int
+relay_apply(struct mit *m, const struct relay_args *ra)
+{
+	if (ra == NULL)
+		return 0;
+	if (ra->hop_limit != 0)
+		m->hop_limit = (uint8_t)ra->hop_limit;
+	return ra->cdid != NULL ? mit_set_cdid(m, ra->cdid) : 0;
+}
+
 static int
 mitigate(struct dotscd *d, struct srv *s, json_t *scope, bool has_mid,
-    uint64_t mid, const char *origin, const char *target, uint64_t wait,
-    struct ctl_rep *rep, struct ctl_err *e)
+    uint64_t mid, const char *origin, const char *target,
+    const struct relay_args *ra, uint64_t wait, struct ctl_rep *rep,
+    struct ctl_err *e)
 {
 	struct mit *m = NULL;
 	uint32_t newmid;
@@ -389,6 +423,9 @@ mitigate(struct dotscd *d, struct srv *s, json_t *scope, bool has_mid,
 		m->state = MIT_PENDING;
 	}
 	json_decref(copy);
+	copy = NULL;
+	if (relay_apply(m, ra) != 0)
+		goto internal;
 	m->updated = time(NULL);
 	mit_save(d, m);
 	log_info("server %s: mid %u requested by %s", s->cf->name, m->mid,
@@ -418,6 +455,7 @@ cmd_mitigate(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 {
 	const char *origin;
 	json_t *scope = json_object_get(req, "scope");
+	struct relay_args ra;
 	uint64_t mid = 0, wait;
 	struct srv *s;
 
@@ -425,12 +463,14 @@ cmd_mitigate(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 	    ctl_arg_str(req, "origin", false, CTL_TEXT_MAX, &origin, e) ||
 	    ctl_arg_uint(req, "wait", 5, 0, WAIT_MAX, &wait, e) ||
 	    (json_object_get(req, "mid") != NULL &&
-	    ctl_arg_uint(req, "mid", 0, 0, UINT32_MAX, &mid, e)))
+	    ctl_arg_uint(req, "mid", 0, 0, UINT32_MAX, &mid, e)) ||
+	    arg_cdid(req, &ra.cdid, e) ||
+	    ctl_arg_uint(req, "hop-limit", 0, 1, 255, &ra.hop_limit, e))
 		return -1;
 	if (scope == NULL)
 		return ctl_fail(e, "invalid", "scope", "scope is required");
 	return mitigate(d, s, scope, json_object_get(req, "mid") != NULL,
-	    mid, origin != NULL ? origin : "manual", NULL, wait, rep, e);
+	    mid, origin != NULL ? origin : "manual", NULL, &ra, wait, rep, e);
 }
 
 static int
@@ -464,12 +504,15 @@ static int
 cmd_withdraw(struct dotscd *d, json_t *req, struct ctl_rep *rep,
     struct ctl_err *e)
 {
+	const char *cdid;
 	uint64_t wait;
 	struct mit *m;
 
 	if (ctl_arg_uint(req, "wait", 5, 0, WAIT_MAX, &wait, e) != 0 ||
-	    (m = arg_mit(d, req, e)) == NULL)
+	    arg_cdid(req, &cdid, e) != 0 || (m = arg_mit(d, req, e)) == NULL)
 		return -1;
+	if (cdid != NULL && mit_set_cdid(m, cdid) != 0)
+		return ctl_fail(e, "internal", NULL, "out of memory");
 	return withdraw(d, m, wait, rep);
 }
 
@@ -526,13 +569,13 @@ cmd_efficacy(struct dotscd *d, json_t *req, struct ctl_rep *rep,
     struct ctl_err *e)
 {
 	struct dots_signal *msg = NULL;
-	const char *as;
+	const char *as, *cdid;
 	uint64_t wait;
 	struct mit *m;
 
 	if (ctl_arg_str(req, "attack-status", true, 64, &as, e) != 0 ||
 	    ctl_arg_uint(req, "wait", 5, 0, WAIT_MAX, &wait, e) != 0 ||
-	    (m = arg_mit(d, req, e)) == NULL)
+	    arg_cdid(req, &cdid, e) != 0 || (m = arg_mit(d, req, e)) == NULL)
 		return -1;
 	if (strcmp(as, "under-attack") != 0 &&
 	    strcmp(as, "attack-successfully-mitigated") != 0)
@@ -543,6 +586,10 @@ cmd_efficacy(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 		    "active", m->mid, mit_state_name(m->state));
 	if (ctl_efficacy_build(m->scope, m->mid, as, &msg, e) != 0)
 		return -1;
+	if (cdid != NULL && mit_set_cdid(m, cdid) != 0) {
+		dots_signal_free(msg);
+		return ctl_fail(e, "internal", NULL, "out of memory");
+	}
 	return call(d, m->s, PCALL_EFFICACY, m, msg, DOTS_REQ_IF_MATCH,
 	    wait, rep, e);
 }
@@ -665,7 +712,7 @@ cmd_trigger(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 		return ctl_fail(e, "internal", NULL, "out of memory");
 	}
 	ret = mitigate(d, s, scope, m != NULL, m != NULL ? m->mid : 0,
-	    origin, target, wait, rep, e);
+	    origin, target, NULL, wait, rep, e);
 	json_decref(scope);
 	return ret;
 }
@@ -684,12 +731,12 @@ cmd_watch(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 
 static const char *const args_none[] = { NULL };
 static const char *const args_mitigate[] = { "server", "origin", "wait",
-	"mid", "scope", NULL };
+	"mid", "scope", "cdid", "hop-limit", NULL };
 static const char *const args_withdraw[] = { "mid", "server", "wait",
-	NULL };
+	"cdid", NULL };
 static const char *const args_cancel[] = { "mid", "server", NULL };
 static const char *const args_efficacy[] = { "mid", "server",
-	"attack-status", "wait", NULL };
+	"attack-status", "wait", "cdid", NULL };
 static const char *const args_list[] = { "server", "mid", "all", NULL };
 static const char *const args_session[] = { "server", "set", "wait",
 	NULL };

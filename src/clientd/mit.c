@@ -104,7 +104,21 @@ mit_free(struct dotscd *d, struct mit *m)
 	json_decref(m->error);
 	free(m->origin);
 	free(m->target);
+	free(m->cdid);
 	free(m);
+}
+
+/* @p cdid (NULL: none) for this mitigation's requests from now on. */
+int
+mit_set_cdid(struct mit *m, const char *cdid)
+{
+	char *c = NULL;
+
+	if (cdid != NULL && (c = strdup(cdid)) == NULL)
+		return -1;
+	free(m->cdid);
+	m->cdid = c;
+	return 0;
 }
 
 struct mit *
@@ -177,11 +191,27 @@ mit_save(struct dotscd *d, struct mit *m)
 	sm.created = m->created;
 	sm.updated = m->updated;
 	sm.error = error;
+	sm.cdid = m->cdid;
+	sm.hop_limit = m->hop_limit;
 	if (store_mit_put(d->store, &sm) != 0)
 		log_warnx("server %s: mid %u not saved", m->s->cf->name,
 		    m->mid);
 	free(scope);
 	free(error);
+}
+
+/* The server's statistics, as RFC 9132 names them. */
+static void
+mit_json_stats(json_t *o, const struct mit *m)
+{
+	json_object_set_new(o, "bytes-dropped",
+	    json_integer((json_int_t)m->bytes_dropped));
+	json_object_set_new(o, "pkts-dropped",
+	    json_integer((json_int_t)m->pkts_dropped));
+	json_object_set_new(o, "bps-dropped",
+	    json_integer((json_int_t)m->bps_dropped));
+	json_object_set_new(o, "pps-dropped",
+	    json_integer((json_int_t)m->pps_dropped));
 }
 
 json_t *
@@ -201,12 +231,12 @@ mit_json(const struct mit *m)
 		    json_string(dots_status_name(m->status)));
 	if (m->target[0] != '\0')
 		json_object_set_new(o, "target", json_string(m->target));
-	if (m->delivered) {
-		json_object_set_new(o, "bytes-dropped",
-		    json_integer((json_int_t)m->bytes_dropped));
-		json_object_set_new(o, "pkts-dropped",
-		    json_integer((json_int_t)m->pkts_dropped));
-	}
+	if (m->delivered)
+		mit_json_stats(o, m);
+	if (m->cdid != NULL)
+		json_object_set_new(o, "cdid", json_string(m->cdid));
+	if (m->hop_limit != 0)
+		json_object_set_new(o, "hop-limit", json_integer(m->hop_limit));
 	if (m->conflict != NULL)
 		json_object_set(o, "conflict", m->conflict);
 	if (m->error != NULL)
@@ -214,17 +244,27 @@ mit_json(const struct mit *m)
 	return o;
 }
 
+/*
+ * A status event: what `list` says of the mitigation, without its
+ * scope, so that a watcher (a gateway's mitigator) needs no `list` after
+ * each event.
+ */
 void
 mit_event(struct mit *m)
 {
-	json_t *ev = json_pack("{ss ss sI ss sI}", "event", "status",
+	json_t *ev = json_pack("{ss ss sI ss ss sI}", "event", "status",
 	    "server", m->s->cf->name, "mid", (json_int_t)m->mid, "state",
-	    mit_state_name(m->state), "bytes-dropped",
-	    (json_int_t)m->bytes_dropped);
+	    mit_state_name(m->state), "origin", m->origin, "lifetime",
+	    (json_int_t)m->lifetime);
 
-	if (ev != NULL && m->status != 0)
+	if (ev == NULL)
+		return;
+	mit_json_stats(ev, m);
+	if (m->status != 0)
 		json_object_set_new(ev, "status",
 		    json_string(dots_status_name(m->status)));
+	if (m->error != NULL)
+		json_object_set(ev, "error", m->error);
 	dotscd_event(m->s->d, ev);
 }
 
@@ -261,6 +301,10 @@ take_status(struct mit *m, const struct dots_signal *b)
 		m->bytes_dropped = sc->bytes_dropped;
 	if (sc->present & DOTS_SCOPE_PKTS_DROPPED)
 		m->pkts_dropped = sc->pkts_dropped;
+	if (sc->present & DOTS_SCOPE_BPS_DROPPED)
+		m->bps_dropped = sc->bps_dropped;
+	if (sc->present & DOTS_SCOPE_PPS_DROPPED)
+		m->pps_dropped = sc->pps_dropped;
 	if (sc->conflict.conflict_cause != 0) {
 		snprintf(text, sizeof(text), "%s",
 		    dots_conflict_cause_name(sc->conflict.conflict_cause));
@@ -313,6 +357,7 @@ mit_check(struct mit *m)
 	r.op = DOTS_REQ_MITIGATE_GET;
 	r.has_id = true;
 	r.id = m->mid;
+	r.cdid = m->cdid;
 	if (dots_client_send(m->s->c, &r, mit_check_cb, m, &m->req_id) == 0)
 		m->in_flight = true;
 }
@@ -369,6 +414,7 @@ mit_observe(struct mit *m)
 	r.op = DOTS_REQ_MITIGATE_GET;
 	r.has_id = true;
 	r.id = m->mid;
+	r.cdid = m->cdid;
 	r.flags = DOTS_REQ_OBSERVE;
 	if (dots_client_send(m->s->c, &r, mit_obs_cb, m, &m->obs_id) == 0)
 		m->observing = true;
@@ -450,6 +496,8 @@ mit_send(struct mit *m)
 	r.body = msg;
 	r.timeout_ms = retry * 1000;
 	r.flags = non_flag(m->s);
+	r.cdid = m->cdid;
+	r.hop_limit = m->hop_limit;
 	m->last_send = time(NULL);
 	if (dots_client_send(m->s->c, &r, mit_put_cb, m, &m->req_id) == 0) {
 		m->in_flight = true;
@@ -500,6 +548,7 @@ mit_delete_send(struct mit *m)
 	r.op = DOTS_REQ_MITIGATE_DELETE;
 	r.has_id = true;
 	r.id = m->mid;
+	r.cdid = m->cdid;
 	r.timeout_ms = m->s->d->conf->retry_interval * 1000;
 	r.flags = non_flag(m->s);
 	m->last_send = time(NULL);
@@ -538,6 +587,7 @@ mit_drop(struct dotscd *d, struct mit *m)
 		r.op = DOTS_REQ_MITIGATE_DELETE;
 		r.has_id = true;
 		r.id = m->mid;
+		r.cdid = m->cdid;
 		dots_client_send(m->s->c, &r, noop_cb, NULL, NULL);
 	}
 	store_mit_del(d->store, m->s->cf->name, m->mid);
@@ -645,6 +695,10 @@ load_one(void *arg, const struct store_mit *sm)
 	m->updated = sm->updated;
 	if (sm->error != NULL)
 		m->error = json_loads(sm->error, 0, NULL);
+	if (mit_set_cdid(m, sm->cdid) != 0)
+		log_warnx("store: server %s mid %u: its cdid is lost (out of "
+		    "memory)", sm->server, sm->mid);
+	m->hop_limit = sm->hop_limit <= 255 ? (uint8_t)sm->hop_limit : 0;
 }
 
 int

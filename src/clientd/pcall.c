@@ -138,8 +138,10 @@ pcall_send(struct pcall *p)
 			return;
 		}
 		r.id = p->sid = sid;
-	} else
+	} else {
 		r.id = p->m->mid;
+		r.cdid = p->m->cdid;	/* as the mitigation's other requests */
+	}
 	r.body = p->body;
 	r.flags = p->flags;
 	r.timeout_ms = s->cf->timeout * 1000;

@@ -29,7 +29,37 @@ static const char schema_sql[] =
 	" status INTEGER NOT NULL, delivered INTEGER NOT NULL,"
 	" scope TEXT NOT NULL, created INTEGER NOT NULL,"
 	" updated INTEGER NOT NULL, error TEXT,"
+	" cdid TEXT, hop_limit INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (server, mid));";
+
+/*
+ * Columns added since the first schema, for databases made before them;
+ * "duplicate column" just means the database has it already.
+ */
+static const char *const upgrade_sql[] = {
+	"ALTER TABLE mitigations ADD COLUMN cdid TEXT",
+	"ALTER TABLE mitigations ADD COLUMN hop_limit INTEGER NOT NULL "
+	"DEFAULT 0",
+};
+
+static int
+store_upgrade(struct store *st, char *err, size_t errlen)
+{
+	const char *msg;
+	size_t i;
+
+	for (i = 0; i < sizeof(upgrade_sql) / sizeof(upgrade_sql[0]); i++) {
+		if (sqlite3_exec(st->db, upgrade_sql[i], NULL, NULL, NULL) ==
+		    SQLITE_OK)
+			continue;
+		msg = sqlite3_errmsg(st->db);
+		if (strstr(msg, "duplicate column") == NULL) {
+			snprintf(err, errlen, "upgrade: %s", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 struct store *
 store_open(const char *path, char *err, size_t errlen)
@@ -57,6 +87,8 @@ store_open(const char *path, char *err, size_t errlen)
 		sqlite3_free(msg);
 		goto fail;
 	}
+	if (store_upgrade(st, err, errlen) != 0)
+		goto fail;
 	return st;
 fail:
 	sqlite3_close(st->db);
@@ -173,7 +205,8 @@ store_mit_put(struct store *st, const struct store_mit *m)
 
 	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO mitigations "
 	    "(server, mid, origin, target, state, status, delivered, scope, "
-	    "created, updated, error) VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &s,
+	    "created, updated, error, cdid, hop_limit) VALUES "
+	    "(?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s,
 	    NULL) != SQLITE_OK)
 		return sql_fail(st, "write mitigation");
 	sqlite3_bind_text(s, 1, m->server, -1, SQLITE_STATIC);
@@ -190,6 +223,11 @@ store_mit_put(struct store *st, const struct store_mit *m)
 		sqlite3_bind_text(s, 11, m->error, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 11);
+	if (m->cdid != NULL)
+		sqlite3_bind_text(s, 12, m->cdid, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 12);
+	sqlite3_bind_int(s, 13, (int)m->hop_limit);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : sql_fail(st, "write mitigation");
@@ -228,8 +266,9 @@ store_mit_load(struct store *st,
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT server, mid, origin, target, "
-	    "state, status, delivered, scope, created, updated, error FROM "
-	    "mitigations ORDER BY created, mid", -1, &s, NULL) != SQLITE_OK)
+	    "state, status, delivered, scope, created, updated, error, cdid, "
+	    "hop_limit FROM mitigations ORDER BY created, mid", -1, &s,
+	    NULL) != SQLITE_OK)
 		return sql_fail(st, "load mitigations");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&m, 0, sizeof(m));
@@ -245,6 +284,9 @@ store_mit_load(struct store *st,
 		m.updated = sqlite3_column_int64(s, 9);
 		m.error = sqlite3_column_type(s, 10) == SQLITE_NULL ? NULL :
 		    col_text(s, 10);
+		m.cdid = sqlite3_column_type(s, 11) == SQLITE_NULL ? NULL :
+		    col_text(s, 11);
+		m.hop_limit = (unsigned)sqlite3_column_int(s, 12);
 		cb(arg, &m);
 	}
 	sqlite3_finalize(s);

@@ -30,6 +30,8 @@ struct store_mit {
 	int64_t		 created;
 	int64_t		 updated;
 	const char	*error;		/* JSON of the error, or NULL */
+	const char	*cdid;		/* or NULL (a gateway's, RFC 9132) */
+	unsigned	 hop_limit;	/* RFC 8768, 0: none */
 };
 
 struct store;

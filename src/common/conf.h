@@ -85,7 +85,8 @@ enum conf_mit_type {
 	CONF_MIT_EXEC,
 	CONF_MIT_FLOWSPEC,
 	CONF_MIT_RTBH,
-	CONF_MIT_POLICY
+	CONF_MIT_POLICY,
+	CONF_MIT_DOTS
 };
 
 /* "log", "exec", then NULL; indexed by enum conf_mit_type.  These are
@@ -150,6 +151,7 @@ struct conf_client {
 	size_t			 n_fqdn;
 	uint32_t		 max_mitigations;
 	uint32_t		 max_rate;	/* requests per second */
+	bool			 gateway;	/* trusted to supply cdid */
 	char			*mitigator_name; /* as written, or NULL */
 	/* The mitigator block used: the one named, or the first.  Points
 	 * into the same tree; never NULL in a parsed configuration. */
@@ -175,6 +177,7 @@ struct conf {
 	struct conf_session	 idle;
 	uint32_t		 active_but_terminating;	/* s */
 	uint32_t		 max_lifetime;	/* s, 0: no limit */
+	char			*gateway_id;	/* 5.08 diagnostic, or NULL */
 	uint32_t		 max_sessions;
 	uint32_t		 max_handshakes;
 

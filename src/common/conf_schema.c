@@ -35,6 +35,7 @@ const char *const conf_mitigator_types[] = {
 	[CONF_MIT_FLOWSPEC] = "flowspec",
 	[CONF_MIT_RTBH] = "rtbh",
 	[CONF_MIT_POLICY] = "policy",
+	[CONF_MIT_DOTS] = "dots",
 	NULL
 };
 
@@ -131,6 +132,10 @@ const struct conf_key conf_keys[] = {
 	  .flags = CONF_F_RELOAD, .min = 0, .max = INT32_MAX, .def = "0",
 	  .help = "longest mitigation lifetime granted, seconds; 0: no "
 	  "limit (indefinite lifetimes accepted)" },
+	{ .name = "gateway-id", TOP(gateway_id), .type = CONF_T_NAME,
+	  .help = "this server in a 5.08 Hop Limit Reached diagnostic "
+	  "(RFC 8768), when a relaying mitigator refuses a request; "
+	  "default: the host name" },
 	{ .name = "max-sessions", TOP(max_sessions), .type = CONF_T_UINT,
 	  .flags = CONF_F_RELOAD, .min = 1, .max = 1000000, .def = "10000",
 	  .help = "most concurrent signal-channel sessions" },
@@ -193,6 +198,10 @@ const struct conf_key conf_keys[] = {
 	{ .name = "max-rate", CLI(max_rate), .type = CONF_T_UINT,
 	  .flags = CONF_F_RELOAD, .min = 1, .max = 100000, .def = "20",
 	  .help = "most requests per second from the client" },
+	{ .name = "gateway", CLI(gateway), .type = CONF_T_BOOL,
+	  .flags = CONF_F_RELOAD, .def = "no",
+	  .help = "a DOTS gateway trusted to supply cdid (RFC 9132 4.3); "
+	  "no: a cdid it sends is ignored" },
 	{ .name = "mitigator", CLI(mitigator_name), .type = CONF_T_NAME,
 	  .flags = CONF_F_RELOAD,
 	  .help = "the mitigator block used for this client (default: the "

@@ -377,7 +377,11 @@ climit_print(FILE *f, const char *ind, const struct conf_key *k,
 {
 	const struct conf_client *cl = obj;
 
-	(void)flags;
+	/* a NAME elsewhere (gateway-id) prints as it was given */
+	if (k->scope != CONF_SC_CLIENT) {
+		string_print(f, ind, k, obj, flags);
+		return;
+	}
 	if (cl->mitigator == NULL)
 		return;
 	fprintf(f, "%s%s ", ind, k->name);

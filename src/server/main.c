@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "dotsd.h"
@@ -162,7 +163,24 @@ client_from_conf(struct daemon *dm, struct dotsd_client *cl,
 	cl->mc.nfqdns = cc->n_fqdn;
 	cl->mc.max_mitigations = cc->max_mitigations;
 	cl->mc.max_rate = cc->max_rate;
+	cl->mc.gateway = cc->gateway;
 	cl->mc.backend = backend_named(dm, cc->mitigator->name);
+}
+
+/*
+ * This server's name in a 5.08 diagnostic (RFC 8768 section 4: a name,
+ * alias or address, without spaces): gateway-id, or the host name.
+ */
+static const char *
+gateway_id(const struct conf *c, char *buf, size_t len)
+{
+	if (c->gateway_id != NULL)
+		return c->gateway_id;
+	if (gethostname(buf, len) != 0 || buf[0] == '\0' ||
+	    strpbrk(buf, " \t") != NULL)
+		snprintf(buf, len, "dotsd");
+	buf[len - 1] = '\0';
+	return buf;
 }
 
 static int
@@ -328,7 +346,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct daemon dm;
-	char err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX], hostname[MIT_NAME_MAX];
 	int ch, foreground = 0, check = 0, verbose = 0;
 	size_t i;
 
@@ -409,6 +427,7 @@ main(int argc, char **argv)
 	dm.set.key_file = dm.conf->key_file;
 	dm.set.abt_seconds = (int)dm.conf->active_but_terminating;
 	dm.set.max_lifetime = dm.conf->max_lifetime;
+	dm.set.gateway_id = gateway_id(dm.conf, hostname, sizeof(hostname));
 	dm.set.max_sessions = dm.conf->max_sessions;
 	dm.set.max_handshakes = dm.conf->max_handshakes;
 	dm.set.reload = reload;

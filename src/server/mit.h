@@ -36,6 +36,7 @@ struct mit_client {
 	unsigned		 max_mitigations;
 	unsigned		 max_rate;	/* requests per second */
 	struct backend		*backend;
+	bool			 gateway;	/* trusted to supply cdid */
 	/* runtime */
 	double			 tokens;	/* rate limiter bucket */
 	time_t			 tokens_at;
@@ -61,8 +62,10 @@ struct mitigation {
 	uint64_t		 id;
 	struct mit_client	*client;
 	char			 cuid[MIT_ID_MAX + 1];
-	char			 cdid[MIT_ID_MAX + 1];
+	char			 cdid[MIT_ID_MAX + 1];	/* as in the path */
 	uint32_t		 mid;
+	uint8_t			 hop_limit;	/* received (RFC 8768), 0:
+						   none; not stored */
 	struct dots_signal	*req;		/* one scope, as requested */
 	struct dots_signal	*eff;		/* req with its aliases expanded
 						   (no alias-name), or NULL if
@@ -106,6 +109,9 @@ typedef void (*mit_change_fn)(void *arg, const struct mitigation *m,
 struct mit_params {
 	int			 abt_seconds;	/* active-but-terminating */
 	int64_t			 max_lifetime;	/* 0: no limit */
+	/* this server in a 5.08 diagnostic (RFC 8768 section 4), no
+	   spaces; "" if unnamed */
+	char			 gateway_id[MIT_NAME_MAX];
 };
 
 struct mit_engine	*mit_engine_new(struct store *st,
@@ -152,6 +158,7 @@ struct mit_request {
 	struct mit_client	*client;
 	const char		*cuid;
 	const char		*cdid;		/* NULL if none */
+	uint8_t			 hop_limit;	/* RFC 8768 option, 0: none */
 	uint32_t		 mid;
 	bool			 efficacy;	/* If-Match present */
 	const struct dots_signal *msg;		/* decoded and validated */

@@ -493,6 +493,20 @@ set_applied(struct mitigation *m, bool applied)
 		m->client->napplied--;
 }
 
+/*
+ * The cdid a relaying mitigator puts upstream (RFC 9132 section 4.3): the
+ * one a trusted gateway put in the path; from anyone else it is ignored,
+ * and this server, as the first server-domain gateway, supplies the
+ * client's own: the cuid its credentials give, as the RFC recommends
+ * (SHA-256 of the SPKI or PSK identity, first 16 bytes, base64url), which
+ * is the m->cuid the glue checked against them.
+ */
+static const char *
+cdid_of(const struct mitigation *m)
+{
+	return m->client->gateway && m->cdid[0] != '\0' ? m->cdid : m->cuid;
+}
+
 static int
 apply(struct mitigation *m)
 {
@@ -504,6 +518,9 @@ apply(struct mitigation *m)
 		.scope = targets_of(m),
 		.lifetime = m->lifetime,
 		.started = m->started,
+		.cdid = cdid_of(m),
+		/* RFC 8768 section 3: one less than received, if any */
+		.hop_limit = m->hop_limit != 0 ? m->hop_limit - 1 : 0,
 	};
 	struct backend *be = m->client->backend;
 	int ret;
@@ -1047,6 +1064,7 @@ new_mitigation(struct mit_engine *e, const struct mit_request *r,
 	snprintf(m->cuid, sizeof(m->cuid), "%s", r->cuid);
 	snprintf(m->cdid, sizeof(m->cdid), "%s", r->cdid ? r->cdid : "");
 	m->mid = r->mid;
+	m->hop_limit = r->hop_limit;
 	m->trigger = !(s->present & DOTS_SCOPE_TRIGGER) ||
 	    s->trigger_mitigation;
 	m->lifetime = granted_lifetime(e, s->lifetime);
@@ -1153,6 +1171,29 @@ sort_overlaps(const struct mvec *cand, const struct mit_request *r,
 	return higher;
 }
 
+/*
+ * RFC 8768 section 3: a request that reached us with Hop-Limit 1 may not
+ * be relayed; a client whose mitigator relays gets 5.08 with this
+ * server's identifier (section 4), and nothing is kept.  Logged: it is
+ * most likely a loop of gateways.
+ */
+static bool
+hop_limit_reached(struct mit_engine *e, const struct mit_request *r,
+    struct mit_result *res)
+{
+	static struct log_rl rl = LOG_RL_INIT(10, 1000);
+	const struct backend *be = r->client->backend;
+
+	if (r->hop_limit != 1 || be == NULL || !be->ops->relays)
+		return false;
+	log_rl_warnx(&rl, "client %s (cuid %s, mid %u): Hop-Limit 1, not "
+	    "relayed to mitigator \"%s\" (5.08 Hop Limit Reached): a loop "
+	    "of DOTS gateways?", r->client->name, r->cuid, r->mid, be->name);
+	result(res, 508, e->params.gateway_id[0] != '\0' ?
+	    e->params.gateway_id : "dotsd");
+	return true;
+}
+
 void
 mit_put(struct mit_engine *e, const struct mit_request *r,
     struct mit_result *res)
@@ -1191,6 +1232,8 @@ mit_put(struct mit_engine *e, const struct mit_request *r,
 		refresh(e, m, r, res);
 		return;
 	}
+	if (hop_limit_reached(e, r, res))
+		return;
 	if (s->n_acl_list != 0 && check_acl_list(e, r, s, res) != 0)
 		return;
 	if ((ret = expand_aliases(e, r->cuid, r->msg, r->now, &eff, why,

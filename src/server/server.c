@@ -339,6 +339,10 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 		.max_lifetime = set->max_lifetime,
 	};
 
+	if (set->gateway_id != NULL)
+		snprintf(mp.gateway_id, sizeof(mp.gateway_id), "%s",
+		    set->gateway_id);
+
 	coap_startup();
 	coap_set_log_handler(coap_to_log);
 	coap_set_log_level(LOG_WARNING);

@@ -28,6 +28,7 @@ struct dotsd_settings {
 	const char		*ca_file, *cert_file, *key_file;
 	int			 abt_seconds;	/* active-but-terminating */
 	int64_t			 max_lifetime;
+	const char		*gateway_id;	/* for 5.08 (RFC 8768) */
 	unsigned		 max_sessions, max_handshakes;
 	struct backend		**backends;
 	size_t			 nbackends;

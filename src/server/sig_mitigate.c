@@ -19,20 +19,31 @@
 
 #include "dotsd.h"
 
-#define PATH_MAX_LEN	160
+#define PATH_MAX_LEN	256
 
 static void	hnd_mitigate(coap_resource_t *r, coap_session_t *s,
 		    const coap_pdu_t *req, const coap_string_t *query,
 		    coap_pdu_t *resp);
 
+/*
+ * The resource of a mitigation (@p one) or of its client's collection,
+ * as the client names it: with the cdid a gateway put in the path (RFC
+ * 9132 section 4.3), so that its GET, Observe and DELETE find it.
+ */
 static void
-path_for(char *buf, size_t len, const char *cuid, bool one, uint32_t mid)
+path_for(char *buf, size_t len, const char *cdid, const char *cuid, bool one,
+    uint32_t mid)
 {
+	char pre[MIT_ID_MAX + 8] = "";
+
+	if (cdid != NULL && cdid[0] != '\0')
+		snprintf(pre, sizeof(pre), "cdid=%s/", cdid);
 	if (one)
-		snprintf(buf, len, ".well-known/dots/mitigate/cuid=%s/mid=%u",
-		    cuid, mid);
+		snprintf(buf, len, ".well-known/dots/mitigate/%scuid=%s/mid=%u",
+		    pre, cuid, mid);
 	else
-		snprintf(buf, len, ".well-known/dots/mitigate/cuid=%s", cuid);
+		snprintf(buf, len, ".well-known/dots/mitigate/%scuid=%s", pre,
+		    cuid);
 }
 
 static coap_resource_t *
@@ -142,7 +153,7 @@ sig_mitigation_changed(void *arg, const struct mitigation *m, bool removed)
 	char path[PATH_MAX_LEN];
 	coap_resource_t *r;
 
-	path_for(path, sizeof(path), m->cuid, true, m->mid);
+	path_for(path, sizeof(path), m->cdid, m->cuid, true, m->mid);
 	if (removed) {
 		if ((r = find_resource(d, path)) != NULL)
 			doom(d, r);
@@ -150,7 +161,7 @@ sig_mitigation_changed(void *arg, const struct mitigation *m, bool removed)
 		ensure_resource(d, path);
 		notify(d, path);
 	}
-	path_for(path, sizeof(path), m->cuid, false, 0);
+	path_for(path, sizeof(path), m->cdid, m->cuid, false, 0);
 	if (!removed)
 		ensure_resource(d, path);
 	notify(d, path);
@@ -177,6 +188,31 @@ has_empty_if_match(const coap_pdu_t *req)
 	return opt != NULL && coap_opt_length(opt) == 0;
 }
 
+/*
+ * RFC 8768 section 3: the Hop-Limit option, one byte of 1..255.  A value
+ * of 0 (an empty option or a zero byte) or above 255 (a longer option)
+ * is refused with 4.00.  Only the first counts: the option is not
+ * repeatable, and RFC 7252 section 5.4.5 has the others ignored.
+ * @return 0 with *@p out (0: no option), or -1 with the 4.00 set
+ */
+static int
+hop_limit_of(const coap_pdu_t *req, coap_pdu_t *resp, uint8_t *out)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(req, COAP_OPTION_HOP_LIMIT, &it);
+
+	*out = 0;
+	if (opt == NULL)
+		return 0;
+	if (coap_opt_length(opt) != 1 || coap_opt_value(opt)[0] == 0) {
+		sig_reply_error(resp, 400, "Hop-Limit must be 1 to 255, in "
+		    "one byte (RFC 8768 section 3)");
+		return -1;
+	}
+	*out = coap_opt_value(opt)[0];
+	return 0;
+}
+
 static void
 do_put(struct dotsd *d, coap_session_t *s, struct sig_session *ss,
     const struct dots_uri *uri, const coap_pdu_t *req, coap_pdu_t *resp)
@@ -187,12 +223,15 @@ do_put(struct dotsd *d, coap_session_t *s, struct sig_session *ss,
 	struct mit_result res;
 	char path[PATH_MAX_LEN], text[DOTS_DIAG_PATH_MAX + DOTS_DIAG_MSG_MAX];
 	bool efficacy = has_empty_if_match(req);
+	uint8_t hop_limit;
 
 	if (!(uri->present & DOTS_URI_MID)) {
 		sig_reply_error(resp, 400, "mid is mandatory in a PUT "
 		    "(RFC 9132 section 4.4.1)");
 		return;
 	}
+	if (hop_limit_of(req, resp, &hop_limit) != 0)
+		return;
 	if (sig_request_body(req, resp, &msg) != 0)
 		return;
 	if (dots_validate_signal(msg, efficacy ? DOTS_ROLE_EFFICACY_UPDATE :
@@ -205,6 +244,8 @@ do_put(struct dotsd *d, coap_session_t *s, struct sig_session *ss,
 	memset(&r, 0, sizeof(r));
 	r.client = &ss->client->mc;
 	r.cuid = uri->cuid;
+	r.cdid = (uri->present & DOTS_URI_CDID) ? uri->cdid : NULL;
+	r.hop_limit = hop_limit;
 	r.mid = uri->mid;
 	r.efficacy = efficacy;
 	r.msg = msg;
@@ -216,9 +257,10 @@ do_put(struct dotsd *d, coap_session_t *s, struct sig_session *ss,
 		return;
 	}
 	if (res.code == 201) {
-		path_for(path, sizeof(path), uri->cuid, true, uri->mid);
+		path_for(path, sizeof(path), r.cdid, uri->cuid, true,
+		    uri->mid);
 		ensure_resource(d, path);
-		path_for(path, sizeof(path), uri->cuid, false, 0);
+		path_for(path, sizeof(path), r.cdid, uri->cuid, false, 0);
 		ensure_resource(d, path);
 	}
 	/* answered once the turn's commit is on disk */

@@ -296,7 +296,7 @@ test_be_lookup(void **state)
 	assert_null(be_lookup(""));
 	assert_null(be_lookup(NULL));
 	check_init_error("nope", NULL, 0, "unknown type \"nope\" (known "
-	    "types: log, exec, flowspec, rtbh)");
+	    "types: log, exec, flowspec, rtbh, policy, dots)");
 	be_free(NULL);
 }
 
