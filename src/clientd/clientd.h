@@ -196,6 +196,7 @@ struct dotscd {
 	struct waiter		*waiters;
 	struct tick		*ticks;
 	struct trig_set		*thr;		/* threshold triggers */
+	struct offload		*off;		/* offload.h, or NULL */
 	struct ctl_conn		*conns;
 	int			 listen_fd;
 	bool			 lost;		/* signal loss declared */
@@ -289,6 +290,6 @@ void	 dotscd_tick_free_all(struct dotscd *d);
 
 /* sigloss.c */
 void	 sigloss_check(struct dotscd *d);
-void	 sigloss_reap(void);
+void	 sigloss_reap(struct dotscd *d);
 
 #endif /* DOTSCD_CLIENTD_H */

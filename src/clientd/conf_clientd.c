@@ -23,9 +23,21 @@ static const char *const transport_labels[] = {
 	NULL
 };
 
+static const char *const link_labels[] = {
+	[CCONF_LINK_OUT_OF_BAND] = "out-of-band",
+	[CCONF_LINK_IN_BAND] = "in-band",
+	NULL
+};
+
+#ifndef DOTSCTL_PATH
+#define DOTSCTL_PATH	"/usr/local/bin/dotsctl"
+#endif
+
 #define TOP(f)	.scope = CONF_SC_TOP, .off = offsetof(struct cconf, f)
 #define SRV(f)	.scope = CONF_SC_SERVER, \
 		.off = offsetof(struct cconf_server, f)
+#define OFF(f)	.scope = CONF_SC_OFFLOAD, \
+		.off = offsetof(struct cconf_offload, f)
 
 static const struct conf_key cconf_keys[] = {
 	{ .name = "database", TOP(database), .type = CONF_T_PATH,
@@ -76,6 +88,13 @@ static const struct conf_key cconf_keys[] = {
 	  .off_line = offsetof(struct trig_thr_conf, line),
 	  .help = "a traffic-threshold trigger, \"NAME\" { interface ...; "
 	  "prefix ...; ... } (docs/triggers.md)" },
+	{ .name = "offload", TOP(offload), .type = CONF_T_BLOCK,
+	  .off_n = offsetof(struct cconf, n_offload),
+	  .block = CONF_SC_OFFLOAD, .elem_size = sizeof(struct cconf_offload),
+	  .off_name = offsetof(struct cconf_offload, name),
+	  .off_line = offsetof(struct cconf_offload, line),
+	  .help = "mitigation offload from a DMS, \"NAME\" { link ...; "
+	  "... } (docs/offload.md)" },
 
 	/* server "NAME" { ... } */
 	{ .name = "address", SRV(address), .type = CONF_T_PATH,
@@ -112,7 +131,108 @@ static const struct conf_key cconf_keys[] = {
 	{ .name = "timeout", SRV(timeout), .type = CONF_T_UINT, .min = 1,
 	  .max = 300, .def = "10",
 	  .help = "seconds to wait for an answer to a request" },
+
+	/* offload "NAME" { ... } */
+	{ .name = "server", OFF(server), .type = CONF_T_PATH,
+	  .help = "the DOTS server to offload to (default: the preferred "
+	  "one)" },
+	{ .name = "link", OFF(link), .type = CONF_T_ENUM,
+	  .labels = link_labels, .flags = CONF_F_REQUIRED,
+	  .help = "out-of-band: the data channel (every flow); in-band: "
+	  "the signal channel (what fits one packet)" },
+	{ .name = "start-percent", OFF(start_pct), .type = CONF_T_UINT,
+	  .min = 1, .max = 100, .def = "80",
+	  .help = "offload when the DMS's utilization reaches this" },
+	{ .name = "stop-percent", OFF(stop_pct), .type = CONF_T_UINT,
+	  .min = 0, .max = 99, .def = "50",
+	  .help = "withdraw when it stays below this ..." },
+	{ .name = "hold", OFF(hold), .type = CONF_T_UINT, .min = 0,
+	  .max = 86400, .def = "60", .help = "... for this many seconds" },
+	{ .name = "few-reflectors", OFF(few_reflectors), .type = CONF_T_UINT,
+	  .min = 1, .max = 1024, .def = "16",
+	  .help = "most reflectors named by source-prefix (in-band; also "
+	  "bounded by path-mtu)" },
+	{ .name = "path-mtu", OFF(path_mtu), .type = CONF_T_UINT,
+	  .min = 576, .max = 65535, .def = "1280",
+	  .help = "bytes of the largest IP packet to the server; a "
+	  "request never needs fragments" },
+	{ .name = "lifetime", OFF(lifetime), .type = CONF_T_UINT, .min = 60,
+	  .max = 2147483647, .def = "3600",
+	  .help = "seconds, of the mitigation requests" },
+	{ .name = "peace-time-acls", OFF(peace_time_acls), .type = CONF_T_BOOL,
+	  .def = "no",
+	  .help = "in-band: activate the ACLs below (provisioned in peace "
+	  "time) with acl-list (RFC 9133)" },
+	{ .name = "acl-reflection", OFF(acl_reflection), .type = CONF_T_PATH,
+	  .help = "the peace-time ACL against reflection attacks" },
+	{ .name = "acl-non-reflection", OFF(acl_non_reflection),
+	  .type = CONF_T_PATH,
+	  .help = "the peace-time ACL against other attacks" },
+	{ .name = "acl-name", OFF(acl_name), .type = CONF_T_PATH,
+	  .def = "dms-offload",
+	  .help = "out-of-band: the ACLs made are NAME-ipv4 and NAME-ipv6" },
+	{ .name = "data-channel-url", OFF(data_channel_url),
+	  .type = CONF_T_PATH,
+	  .help = "out-of-band: https://HOST[:PORT] of the server's data "
+	  "channel" },
+	{ .name = "dotsctl", OFF(dotsctl), .type = CONF_T_PATH,
+	  .def = DOTSCTL_PATH,
+	  .help = "out-of-band: the dotsctl that speaks the data channel" },
+	{ .name = "report-file", OFF(report_file), .type = CONF_T_PATH,
+	  .help = "a DMS report (JSON), read again whenever it changes" },
+	{ .name = "report-command", OFF(report_command), .type = CONF_T_PATH,
+	  .help = "a command run by /bin/sh -c every report-interval; its "
+	  "output is a DMS report" },
+	{ .name = "report-interval", OFF(report_interval),
+	  .type = CONF_T_UINT, .min = 1, .max = 3600, .def = "10",
+	  .help = "seconds between runs of report-command, or looks at "
+	  "report-file" },
 };
+
+/* The rules of an offload block across its keywords. */
+static int
+cconf_offload_check(const struct cconf_offload *o, char *msg,
+    size_t msglen)
+{
+	bool acls = o->acl_reflection != NULL ||
+	    o->acl_non_reflection != NULL;
+
+	if (o->stop_pct >= o->start_pct) {
+		snprintf(msg, msglen, "offload \"%s\": stop-percent must be "
+		    "lower than start-percent", o->name);
+		return DOTS_EVALUE;
+	}
+	if (o->peace_time_acls != acls) {
+		snprintf(msg, msglen, "offload \"%s\": peace-time-acls yes "
+		    "and acl-reflection or acl-non-reflection go together",
+		    o->name);
+		return DOTS_EVALUE;
+	}
+	if (acls && o->link != CCONF_LINK_IN_BAND) {
+		snprintf(msg, msglen, "offload \"%s\": peace-time ACLs are "
+		    "activated over the signal channel, for link in-band",
+		    o->name);
+		return DOTS_EVALUE;
+	}
+	if ((o->data_channel_url != NULL) !=
+	    (o->link == CCONF_LINK_OUT_OF_BAND)) {
+		snprintf(msg, msglen, "offload \"%s\": data-channel-url is "
+		    "for link out-of-band, and required with it", o->name);
+		return DOTS_EVALUE;
+	}
+	if (o->data_channel_url != NULL &&
+	    strncmp(o->data_channel_url, "https://", 8) != 0) {
+		snprintf(msg, msglen, "offload \"%s\": data-channel-url "
+		    "must start with https://", o->name);
+		return DOTS_EVALUE;
+	}
+	if (o->report_file != NULL && o->report_command != NULL) {
+		snprintf(msg, msglen, "offload \"%s\": report-file or "
+		    "report-command, not both", o->name);
+		return DOTS_EVALUE;
+	}
+	return DOTS_OK;
+}
 
 /* Certificates or a PSK, each complete. */
 static int
@@ -126,6 +246,10 @@ cconf_block_check(void *top, enum conf_scope scope, void *obj,
 	if (scope == CONF_SC_THRESHOLD) {
 		*line = ((struct trig_thr_conf *)obj)->line;
 		return trig_thr_conf_finish(obj, msg, msglen);
+	}
+	if (scope == CONF_SC_OFFLOAD) {
+		*line = ((struct cconf_offload *)obj)->line;
+		return cconf_offload_check(obj, msg, msglen);
 	}
 	*line = s->line;
 	if ((s->psk_identity == NULL) != (s->psk_key.len == 0)) {
@@ -175,6 +299,35 @@ cconf_block_print(FILE *f, enum conf_scope scope, const void *obj)
 		trig_thr_conf_print(f, "\t", obj);
 }
 
+/* An offload's server exists and, out-of-band, has certificates: the
+ * data channel takes no PSK. */
+static int
+cconf_offload_file_check(const struct cconf *c, unsigned *line, char *msg,
+    size_t msglen)
+{
+	const struct cconf_server *s;
+	const struct cconf_offload *o;
+
+	if (c->n_offload == 0)
+		return DOTS_OK;
+	o = &c->offload[0];
+	*line = o->line;
+	s = o->server != NULL ? cconf_server_by_name(c, o->server) :
+	    c->n_server > 0 ? &c->server[0] : NULL;
+	if (s == NULL) {
+		snprintf(msg, msglen, "offload \"%s\": no server \"%s\"",
+		    o->name, o->server != NULL ? o->server : "");
+		return DOTS_EVALUE;
+	}
+	if (o->link == CCONF_LINK_OUT_OF_BAND && s->cert_file == NULL) {
+		snprintf(msg, msglen, "offload \"%s\": server \"%s\" has no "
+		    "certificate, and the data channel takes no PSK", o->name,
+		    s->name);
+		return DOTS_EVALUE;
+	}
+	return DOTS_OK;
+}
+
 static int
 cconf_file_check(void *top, unsigned *line, char *msg, size_t msglen)
 {
@@ -185,12 +338,13 @@ cconf_file_check(void *top, unsigned *line, char *msg, size_t msglen)
 		snprintf(msg, msglen, "reconnect-min is above reconnect-max");
 		return DOTS_EVALUE;
 	}
-	return DOTS_OK;
+	return cconf_offload_file_check(c, line, msg, msglen);
 }
 
 static const char *const cconf_scope_names[CONF_SC_COUNT] = {
 	[CONF_SC_SERVER] = "server",
 	[CONF_SC_THRESHOLD] = "threshold",
+	[CONF_SC_OFFLOAD] = "offload",
 };
 
 static const char *const cconf_scope_titles[CONF_SC_COUNT] = {
@@ -198,6 +352,8 @@ static const char *const cconf_scope_titles[CONF_SC_COUNT] = {
 	[CONF_SC_SERVER] = "in server \"NAME\" { ... }",
 	[CONF_SC_THRESHOLD] = "in threshold \"NAME\" { ... } "
 	    "(docs/triggers.md)",
+	[CONF_SC_OFFLOAD] = "in offload \"NAME\" { ... } "
+	    "(docs/offload.md)",
 };
 
 static const struct conf_schema cconf_schema = {
@@ -217,6 +373,8 @@ static const struct conf_schema cconf_schema = {
 };
 
 _Static_assert(sizeof(enum cconf_transport) == sizeof(int),
+    "CONF_T_ENUM stores an int");
+_Static_assert(sizeof(enum cconf_link) == sizeof(int),
     "CONF_T_ENUM stores an int");
 
 int

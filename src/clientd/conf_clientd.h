@@ -41,6 +41,34 @@ struct cconf_server {
 	uint32_t		 timeout;	/* s, per request */
 };
 
+enum cconf_link {
+	CCONF_LINK_OUT_OF_BAND,		/* offload over the data channel */
+	CCONF_LINK_IN_BAND		/* over the signal channel */
+};
+
+/* offload "NAME" { ... }: a DMS's offload (docs/offload.md). */
+struct cconf_offload {
+	char			*name;
+	unsigned		 line;		/* of the block */
+	char			*server;	/* NULL: the preferred one */
+	enum cconf_link		 link;
+	uint32_t		 start_pct;
+	uint32_t		 stop_pct;
+	uint32_t		 hold;		/* s below stop_pct */
+	uint32_t		 few_reflectors;
+	uint32_t		 path_mtu;
+	uint32_t		 lifetime;	/* s */
+	bool			 peace_time_acls;
+	char			*acl_reflection; /* peace-time ACL names */
+	char			*acl_non_reflection;
+	char			*acl_name;	/* out-of-band ACLs' base */
+	char			*data_channel_url;
+	char			*dotsctl;	/* runs the data channel */
+	char			*report_file;	/* re-read when it changes */
+	char			*report_command; /* run every interval */
+	uint32_t		 report_interval; /* s */
+};
+
 struct cconf {
 	char			*path;
 	char			*database;
@@ -57,6 +85,8 @@ struct cconf {
 	size_t			 n_server;
 	struct trig_thr_conf	*threshold;	/* docs/triggers.md */
 	size_t			 n_threshold;
+	struct cconf_offload	*offload;	/* at most one */
+	size_t			 n_offload;
 	uint64_t		 cli_set;	/* private to conf.c */
 };
 

@@ -20,6 +20,7 @@
 #include "clientd.h"
 #include "ctl_args.h"
 #include "log.h"
+#include "offload.h"
 
 typedef int	(*cmd_fn)(struct dotscd *d, json_t *req, struct ctl_rep *rep,
 		    struct ctl_err *e);
@@ -743,6 +744,8 @@ static const char *const args_session[] = { "server", "set", "wait",
 static const char *const args_trigger[] = { "action", "origin", "target",
 	"details", "scope", "wait", NULL };
 
+static const char *const args_dms_report[] = { "report", NULL };
+
 static const struct cmd cmds[] = {
 	{ "servers", cmd_servers, args_none },
 	{ "mitigate", cmd_mitigate, args_mitigate },
@@ -753,6 +756,8 @@ static const struct cmd cmds[] = {
 	{ "session", cmd_session, args_session },
 	{ "trigger", cmd_trigger, args_trigger },
 	{ "watch", cmd_watch, args_none },
+	{ "dms-report", offload_cmd_report, args_dms_report },
+	{ "dms-status", offload_cmd_status, args_none },
 };
 
 void

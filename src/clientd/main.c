@@ -26,6 +26,7 @@
 
 #include "clientd.h"
 #include "log.h"
+#include "offload.h"
 
 #define DEFAULT_CONF	"/etc/opendots/dotscd.conf"
 #define MAX_OVERRIDES	16
@@ -58,7 +59,7 @@ on_signal(int sfd, struct dotscd *d)
 
 	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
-			sigloss_reap();
+			sigloss_reap(d);
 		else if (si.ssi_signo == SIGHUP)
 			dotscd_reload(d);
 		else {
@@ -135,6 +136,7 @@ dotscd_free(struct dotscd *d)
 		free(m);
 	}
 	trig_set_free(d->thr);
+	offload_free(d->off);
 	dotscd_tick_free_all(d);
 	store_close(d->store);
 	cconf_free(d->conf);
@@ -222,6 +224,9 @@ main(int argc, char **argv)
 	    NULL, NULL);
 	if (d.thr == NULL)
 		fatalx("threshold triggers: out of memory");
+	if (d.conf->n_offload > 0 &&
+	    (d.off = offload_new(&d, &d.conf->offload[0])) == NULL)
+		fatalx("offload: out of memory");
 	if (!fg && daemon(0, 0) == -1)
 		fatal("daemon");
 	log_info("dotscd started: %zu servers, control socket %s", d.nsrv,

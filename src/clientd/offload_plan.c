@@ -144,8 +144,9 @@ port_ranges(uint16_t *v, size_t n, struct dots_port_range *out)
 
 	qsort(v, n, sizeof(*v), u16_cmp);
 	for (i = 0; i < n; i++) {
-		if (k > 0 && (v[i] == out[k - 1].upper_port ||
-		    v[i] == out[k - 1].upper_port + 1)) {
+		if (k > 0 && v[i] == out[k - 1].upper_port)
+			continue;	/* a repeat */
+		if (k > 0 && v[i] == out[k - 1].upper_port + 1) {
 			out[k - 1].upper_port = v[i];
 			out[k - 1].present = DOTS_PORT_UPPER;
 			continue;

@@ -22,6 +22,7 @@
 
 #include "clientd.h"
 #include "log.h"
+#include "offload.h"
 
 #define ENV_MAX	8192
 
@@ -121,12 +122,14 @@ sigloss_check(struct dotscd *d)
 }
 
 void
-sigloss_reap(void)
+sigloss_reap(struct dotscd *d)
 {
 	pid_t pid;
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (offload_child(d->off, pid, status))
+			continue;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			log_debug("command (pid %ld) done", (long)pid);
 		else

@@ -25,6 +25,7 @@ enum conf_scope {
 	CONF_SC_CLIENT,
 	CONF_SC_SERVER,		/* dotscd: server "NAME" { ... } */
 	CONF_SC_THRESHOLD,	/* dotscd: threshold "NAME" { ... } */
+	CONF_SC_OFFLOAD,	/* dotscd: offload "NAME" { ... } */
 	CONF_SC_COUNT
 };
 
