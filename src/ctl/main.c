@@ -6,12 +6,15 @@
  * locally (the scope, the settings), then hand the request to the daemon
  * (ctl_sock.c) or, with --direct, to a DOTS server (ctl_direct.c).  A
  * usage error exits 2 before any connection is made.  `dotsctl dc`, the
- * data channel, has a command line of its own (ctl_dc_args.c).
+ * data channel, has a command line of its own (ctl_dc_args.c), and so
+ * has `dotsctl server`, the administrator's commands to dotsd
+ * (ctl_srv_args.c).
  */
 #include <stdlib.h>
 
 #include "ctl.h"
 #include "ctl_dc.h"
+#include "ctl_srv.h"
 
 static int
 main_dc(int argc, char *argv[])
@@ -31,6 +34,28 @@ main_dc(int argc, char *argv[])
 	return ctl_dc_run(&req);
 }
 
+static int
+main_srv(int argc, char *argv[])
+{
+	struct ctl_srv_req req;
+	char err[CTL_ERR_MAX];
+	const char *path;
+
+	if (ctl_srv_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dotsctl: %s\n(dotsctl server --help tells "
+		    "more)\n", err);
+		return CTL_EXIT_USAGE;
+	}
+	if (req.help) {
+		ctl_srv_help(stdout);
+		return CTL_EXIT_OK;
+	}
+	if ((path = req.socket) == NULL &&
+	    (path = getenv(CTL_SRV_SOCKET_ENV)) == NULL)
+		path = CTL_SRV_SOCKET_DEFAULT;
+	return ctl_srv_run(&req, path);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -43,6 +68,8 @@ main(int argc, char *argv[])
 
 	if (ctl_dc_argv_is(argc, argv))
 		return main_dc(argc, argv);
+	if (ctl_srv_argv_is(argc, argv))
+		return main_srv(argc, argv);
 	if (ctl_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dotsctl: %s\n"
 		    "(dotsctl %s%s--help tells more)\n", err,

@@ -86,6 +86,7 @@ struct dotsd {
 	size_t			 ndoomed, capdoomed;
 	struct dc		*dc;		/* data channel, or NULL */
 	struct acl_force	*acls;		/* with the data channel */
+	struct adm		*adm;		/* control socket, or NULL */
 };
 
 /* sig_tls.c */

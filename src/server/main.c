@@ -430,6 +430,7 @@ main(int argc, char **argv)
 	dm.set.gateway_id = gateway_id(dm.conf, hostname, sizeof(hostname));
 	dm.set.max_sessions = dm.conf->max_sessions;
 	dm.set.max_handshakes = dm.conf->max_handshakes;
+	dm.set.control_socket = dm.conf->control_socket;
 	dm.set.reload = reload;
 	dm.set.reload_arg = &dm;
 	if (data_channel(&dm) != 0)

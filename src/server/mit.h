@@ -184,6 +184,12 @@ void	mit_backend_report(void *arg, const struct be_report *r);
 const struct mitigation *mit_find(struct mit_engine *e, const char *cuid,
 	    uint32_t mid);
 unsigned mit_count(struct mit_engine *e, const struct mit_client *cl);
+/*
+ * Call @p cb on every mitigation held, newest first, until it returns
+ * non-zero (which is returned).  @p cb must not change the engine.
+ */
+int	mit_foreach(struct mit_engine *e,
+	    int (*cb)(void *arg, const struct mitigation *m), void *arg);
 
 void	mit_result_clear(struct mit_result *res);
 

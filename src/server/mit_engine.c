@@ -277,6 +277,19 @@ mit_count(struct mit_engine *e, const struct mit_client *cl)
 	return cl->nmit;
 }
 
+int
+mit_foreach(struct mit_engine *e,
+    int (*cb)(void *arg, const struct mitigation *m), void *arg)
+{
+	const struct mitigation *m;
+	int ret;
+
+	for (m = e->list; m != NULL; m = m->next)
+		if ((ret = cb(arg, m)) != 0)
+			return ret;
+	return 0;
+}
+
 /* Lists and indexes ---------------------------------------------------- */
 
 /*

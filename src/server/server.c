@@ -18,6 +18,7 @@
 #include <dots/cbor.h>
 
 #include "acl_force.h"
+#include "adm.h"
 #include "dotsd.h"
 #include "log.h"
 #include "server.h"
@@ -141,31 +142,46 @@ mono_ns(void)
 }
 
 /*
- * With the data channel on, the wait is on both libcoap's descriptor and
- * the data channel's, bounded by the next libcoap timer; then the data
- * channel serves what it has, and libcoap is called without waiting.
- * Both write into the turn's transaction.
+ * With the data channel or the control socket on, the wait is on
+ * libcoap's descriptor and theirs, bounded by the next libcoap timer
+ * (and not at all while control requests wait in a buffer); then the
+ * data channel and the control socket serve what they have, and libcoap
+ * is called without waiting.  All write into the turn's transaction.
  */
 static uint32_t
-wait_dc(struct dotsd *d, uint32_t wait_ms)
+wait_input(struct dotsd *d, uint32_t wait_ms)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[2 + ADM_POLLFDS] = {
 		{ .fd = coap_context_get_coap_fd(d->ctx), .events = POLLIN },
-		{ .fd = dc_fd(d->dc), .events = POLLIN },
 	};
+	int i, n = 1, adm_at, timeout = 0;
 	coap_tick_t now;
 	unsigned next;
 
-	if (wait_ms != COAP_IO_NO_WAIT && pfd[0].fd >= 0) {
+	if (d->dc != NULL) {
+		pfd[n].fd = dc_fd(d->dc);
+		pfd[n++].events = POLLIN;
+	}
+	adm_at = n;
+	n += adm_pollfds(d->adm, pfd + n, ADM_POLLFDS);
+	if (wait_ms != COAP_IO_NO_WAIT && pfd[0].fd >= 0 &&
+	    !adm_pending(d->adm)) {
 		coap_ticks(&now);
 		next = coap_io_prepare_epoll(d->ctx, now);
 		if (next > 0 && next < wait_ms)
 			wait_ms = next;
-		wait_ms = dc_timeout(d->dc, wait_ms);
-		poll(pfd, 2, (int)wait_ms);
+		if (d->dc != NULL)
+			wait_ms = dc_timeout(d->dc, wait_ms);
+		timeout = (int)wait_ms;
 	}
-	dc_run(d->dc);
-	return pfd[0].fd >= 0 ? COAP_IO_NO_WAIT : wait_ms;
+	if (poll(pfd, (nfds_t)n, timeout) == -1)
+		for (i = 0; i < n; i++)
+			pfd[i].revents = 0;	/* none to trust */
+	if (d->dc != NULL)
+		dc_run(d->dc);
+	adm_dispatch(d->adm, pfd + adm_at, n - adm_at);
+	return pfd[0].fd >= 0 || adm_pending(d->adm) ? COAP_IO_NO_WAIT :
+	    wait_ms;
 }
 
 /*
@@ -183,8 +199,8 @@ read_batch(struct dotsd *d, uint32_t first_wait_ms)
 	int64_t deadline;
 	int n;
 
-	if (d->dc != NULL)
-		first_wait_ms = wait_dc(d, first_wait_ms);
+	if (d->dc != NULL || d->adm != NULL)
+		first_wait_ms = wait_input(d, first_wait_ms);
 	coap_io_process(d->ctx, first_wait_ms);
 	if (pfd.fd < 0)
 		return;		/* libcoap without epoll: one at a time */
@@ -269,6 +285,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 		/* the data channel's answers go out now, not after a wait */
 		if (dc_release(d->dc, committed))
 			dc_run(d->dc);
+		adm_flush(d->adm);
 		sig_flush_doomed(d, doomed_before);
 	}
 	log_info("shutting down");
@@ -396,6 +413,10 @@ dotsd_init(struct dotsd *d, const struct dotsd_settings *set, char *err,
 		mit_engine_set_aliases(d->engine, alias_targets, d->dc);
 		mit_engine_set_acls(d->engine, acl_check, acl_set, d);
 	}
+	if (set->control_socket != NULL && (d->adm = adm_open(d,
+	    set->control_socket, set->backends, set->nbackends, err,
+	    errlen)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -447,6 +468,7 @@ dotsd_restore(struct dotsd *d)
 void
 dotsd_cleanup(struct dotsd *d)
 {
+	adm_close(d->adm);
 	af_free(d->acls);
 	dc_free(d->dc);
 	mit_engine_free(d->engine);

@@ -30,6 +30,7 @@ struct dotsd_settings {
 	int64_t			 max_lifetime;
 	const char		*gateway_id;	/* for 5.08 (RFC 8768) */
 	unsigned		 max_sessions, max_handshakes;
+	const char		*control_socket;	/* NULL: none */
 	struct backend		**backends;
 	size_t			 nbackends;
 	void			(*reload)(struct dotsd *d, void *arg);
