@@ -1145,6 +1145,19 @@ deactivate_preconfigured(struct mit_engine *e, const struct mitigation *m,
 }
 
 /*
+ * A trusted gateway relays the requests of several client domains under
+ * its one cuid; each domain's are its own (RFC 9132 section 4.3: the
+ * server may apply its policies per domain), so that one domain's request
+ * does not replace another's that overlaps it.
+ */
+static bool
+same_domain(const struct mitigation *c, const struct mit_request *r)
+{
+	return !r->client->gateway ||
+	    strcmp(c->cdid, r->cdid != NULL ? r->cdid : "") == 0;
+}
+
+/*
  * RFC 9132 section 4.4.1.2: among overlapping requests of one client with
  * the same trigger-mitigation, the higher mid wins and the lower goes.
  * The client's overlapped requests go into @p replaced, and the first
@@ -1168,7 +1181,7 @@ sort_overlaps(const struct mvec *cand, const struct mit_request *r,
 		c = cand->v[i];
 		if (!scopes_overlap(targets_of(c), x))
 			continue;
-		if (strcmp(c->cuid, r->cuid) != 0) {
+		if (strcmp(c->cuid, r->cuid) != 0 || !same_domain(c, r)) {
 			if (*other_client == NULL)
 				*other_client = c;
 			continue;

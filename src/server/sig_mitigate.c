@@ -13,6 +13,7 @@
  * removed mitigations are deleted after the loop turn, never from inside
  * their own handler.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,27 +190,43 @@ has_empty_if_match(const coap_pdu_t *req)
 }
 
 /*
- * RFC 8768 section 3: the Hop-Limit option, one byte of 1..255.  A value
- * of 0 (an empty option or a zero byte) or above 255 (a longer option)
- * is refused with 4.00.  Only the first counts: the option is not
- * repeatable, and RFC 7252 section 5.4.5 has the others ignored.
- * @return 0 with *@p out (0: no option), or -1 with the 4.00 set
+ * RFC 8768 section 3: the Hop-Limit option, one byte of 1..255; 0 (an
+ * empty option or a zero byte) or above 255 (a longer option) is refused
+ * with 4.00.  Only the first counts: the option is not repeatable, and
+ * RFC 7252 section 5.4.5 has the others ignored.
+ *
+ * libcoap (4.3.1) acts on the option before any handler: it answers 1
+ * with 5.08 itself (its diagnostic the server's address, as section 4
+ * allows), 0 with 4.00, drops a longer option as malformed, and hands the
+ * request on with the value less one, as a proxy forwards it.  So the
+ * value received is the one seen plus one.  A request answered later
+ * (sig_defer.c) goes through libcoap a second time, which would take one
+ * more and answer 5.08 to a request already accepted: the option is set
+ * to 255 in the request before it is kept, so that the second pass
+ * leaves it alone.
+ * @return 0 with *@p out the value received (0: no option), or -1 with
+ *         the 4.00 set
  */
 static int
 hop_limit_of(const coap_pdu_t *req, coap_pdu_t *resp, uint8_t *out)
 {
 	coap_opt_iterator_t it;
 	coap_opt_t *opt = coap_check_option(req, COAP_OPTION_HOP_LIMIT, &it);
+	uint8_t *v;
 
 	*out = 0;
 	if (opt == NULL)
 		return 0;
-	if (coap_opt_length(opt) != 1 || coap_opt_value(opt)[0] == 0) {
+	if (coap_opt_length(opt) != 1 || coap_opt_value(opt)[0] == 0 ||
+	    coap_opt_value(opt)[0] == 255) {
 		sig_reply_error(resp, 400, "Hop-Limit must be 1 to 255, in "
 		    "one byte (RFC 8768 section 3)");
 		return -1;
 	}
-	*out = coap_opt_value(opt)[0];
+	*out = coap_opt_value(opt)[0] + 1;
+	/* the request's own bytes, which libcoap gave us as const */
+	v = (uint8_t *)(uintptr_t)coap_opt_value(opt);
+	*v = 255;
 	return 0;
 }
 

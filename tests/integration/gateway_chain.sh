@@ -32,10 +32,11 @@ live_are() {
 }
 
 extra_dotsd up "$(client_block client2 'prefix 192.0.2.0/24' \
-    'gateway yes')"
+    'prefix 198.51.100.0/24' 'gateway yes')"
 extra_dotscd gwcd client2 "${XPORT[up]}"
 dotsd_conf "$(dots_mitigator gwcd)
-$(client_block client1 'prefix 192.0.2.0/24' 'mitigator up')"
+$(client_block client1 'prefix 192.0.2.0/24' 'prefix 198.51.100.0/24' \
+    'mitigator up')"
 start_dotsd
 as_client client1
 
@@ -86,7 +87,7 @@ check "one live mitigation in dotscd" live_are 1
 
 log "== a second request, while the gateway's dotscd is down"
 extra_dotsd_stop gwcd
-put_json 8 "$(mit_json 192.0.2.128/25 3600)"
+put_json 8 "$(mit_json 198.51.100.0/24 3600)"
 expect_code 2.01 "PUT at the gateway, dotscd down"
 sleep 2
 check "not mitigated yet: attack-mitigation-in-progress" \
