@@ -14,6 +14,7 @@
 
 #include "ctl.h"
 #include "ctl_dc.h"
+#include "ctl_dms.h"
 #include "ctl_srv.h"
 
 static int
@@ -32,6 +33,28 @@ main_dc(int argc, char *argv[])
 		return CTL_EXIT_OK;
 	}
 	return ctl_dc_run(&req);
+}
+
+static int
+main_dms(int argc, char *argv[])
+{
+	struct ctl_dms_req req;
+	char err[CTL_ERR_MAX];
+	const char *path;
+
+	if (ctl_dms_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dotsctl: %s\n(dotsctl dms --help tells "
+		    "more)\n", err);
+		return CTL_EXIT_USAGE;
+	}
+	if (req.help) {
+		ctl_dms_help(stdout);
+		return CTL_EXIT_OK;
+	}
+	if ((path = req.socket) == NULL &&
+	    (path = getenv(CTL_SOCKET_ENV)) == NULL)
+		path = CTL_SOCKET_DEFAULT;
+	return ctl_dms_run(&req, path);
 }
 
 static int
@@ -70,6 +93,8 @@ main(int argc, char *argv[])
 		return main_dc(argc, argv);
 	if (ctl_srv_argv_is(argc, argv))
 		return main_srv(argc, argv);
+	if (ctl_dms_argv_is(argc, argv))
+		return main_dms(argc, argv);
 	if (ctl_args_parse(argc, argv, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dotsctl: %s\n"
 		    "(dotsctl %s%s--help tells more)\n", err,

@@ -189,9 +189,24 @@ log "== out-of-band: data channel"
 offload_conf out-of-band "data-channel-url \"https://127.0.0.1:$DC_PORT\""
 start_dotscd
 check "session up within 10 s" wait_until 10 server_up
-report '{"utilization":{"percent":92},"flows":[
- {"src":"203.0.113.2","dst":"192.0.2.2","src-port":53,"dst-port":40000,"protocol":17,"bps":5e8},
- {"src":"203.0.113.3","dst":"192.0.2.2","src-port":53,"dst-port":40001,"protocol":17,"bps":5e8}]}'
+# through dotsctl this time, from a file and from standard input
+cat >"$T/oob.json" <<'EOF'
+{"utilization": {"percent": 92}, "flows": [
+ {"src": "203.0.113.2", "dst": "192.0.2.2", "src-port": 53,
+  "dst-port": 40000, "protocol": 17, "bps": 5e8},
+ {"src": "203.0.113.3", "dst": "192.0.2.2", "src-port": 53,
+  "dst-port": 40001, "protocol": 17, "bps": 5e8}]}
+EOF
+echo '{"utilization": {"percent": 92}, "flows": [{"dst": 1}]}' |
+    "$DOTSCTL" -s "$T/dotscd.sock" dms report - >"$T/dms.out" 2>&1
+RC=$?
+check "dotsctl dms report: a bad report exits 2 (got $RC)" test "$RC" -eq 2
+check "and says which flow" grep -q 'flows\[0\]' "$T/dms.out"
+"$DOTSCTL" -s "$T/dotscd.sock" --json dms report "$T/oob.json" \
+    >"$T/dms.out" 2>&1
+RC=$?
+check "dotsctl dms report FILE exits 0 (got $RC)" test "$RC" -eq 0
+ANS="{\"result\": $(cat "$T/dms.out")}"
 expect_ans result.branch data-channel-acl "out-of-band: data channel"
 acl_in_force() {
 	[ "$(acllog_count apply dms-offload-ipv4)" -ge 1 ]
@@ -210,8 +225,9 @@ assert m["ipv4"]["source-ipv4-network"] == "203.0.113.3/32", m
 assert m["ipv4"]["destination-ipv4-network"] == "192.0.2.2/32", m
 assert m["udp"]["destination-port-range-or-operator"]["port"] == 40001, m
 ' "$T/mitigator.log"
-ctl '{"cmd":"dms-status"}'
-expect_ans result.acls.0 dms-offload-ipv4 "dms-status names the ACL"
+"$DOTSCTL" -s "$T/dotscd.sock" dms status >"$T/dms.out" 2>&1
+check "dotsctl dms status names the ACL" grep -q '^acls .*dms-offload-ipv4' \
+    "$T/dms.out"
 report "$LOW"
 acl_out() {
 	[ "$(acllog_count withdraw dms-offload-ipv4)" -ge 1 ]
