@@ -92,6 +92,44 @@ test_path_config_hb(void **state)
 	expect_path(&r, ".well-known/dots/hb", "");
 }
 
+/* RFC 9132 section 4.4.1.1: a gateway's cdid comes before cuid, in
+ * PUT, GET and DELETE alike; never elsewhere, never malformed. */
+static void
+test_path_cdid(void **state)
+{
+	struct dots_request r = { .op = DOTS_REQ_MITIGATE_PUT, .has_id = true,
+	    .id = 7, .cdid = "domain-1" };
+	char p[160], q[8], big[DOTS_CLIENT_CDID_MAX + 2];
+
+	(void)state;
+	expect_path(&r, ".well-known/dots/mitigate/cdid=domain-1/cuid=" CUID
+	    "/mid=7", "");
+	r.op = DOTS_REQ_MITIGATE_DELETE;
+	expect_path(&r, ".well-known/dots/mitigate/cdid=domain-1/cuid=" CUID
+	    "/mid=7", "");
+	r = (struct dots_request){ .op = DOTS_REQ_MITIGATE_GET,
+	    .cdid = "domain-1", .filter = 'n' };
+	expect_path(&r, ".well-known/dots/mitigate/cdid=domain-1/cuid=" CUID,
+	    "c=n");
+	r = (struct dots_request){ .op = DOTS_REQ_HEARTBEAT, .cdid = "d" };
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	r = (struct dots_request){ .op = DOTS_REQ_CONFIG_GET, .cdid = "d" };
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	r = (struct dots_request){ .op = DOTS_REQ_MITIGATE_GET, .cdid = "" };
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	r.cdid = "a/b";
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	r.cdid = "a b";
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	r.cdid = big;
+	expect_refused(&r, CUID, DOTS_EINVAL);
+	big[DOTS_CLIENT_CDID_MAX] = '\0';	/* the longest allowed */
+	assert_int_equal(dots_request_path(&r, CUID, p, sizeof(p), q,
+	    sizeof(q)), DOTS_OK);
+}
+
 /* RFC 9132 section 4.2: what a request must and must not carry. */
 static void
 test_path_refuses_mistakes(void **state)
@@ -144,6 +182,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_mitigate),
 		cmocka_unit_test(test_path_config_hb),
+		cmocka_unit_test(test_path_cdid),
 		cmocka_unit_test(test_path_refuses_mistakes),
 		cmocka_unit_test(test_path_too_small),
 	};

@@ -66,6 +66,8 @@ struct apply_call {
 	int64_t		lifetime;
 	char		target[64];	/* first target-prefix or fqdn */
 	size_t		nprefix;	/* target-prefixes handed over */
+	char		cdid[MIT_ID_MAX + 1];	/* "" if NULL */
+	uint8_t		hop_limit;
 };
 
 struct fake {
@@ -128,6 +130,9 @@ struct fx {
 	struct mit_result	 res;		/* the last answer */
 	char			 json[2048];	/* its body as JSON */
 	time_t			 t0;
+	/* what the glue passes with the next requests (gateways) */
+	const char		*cdid;
+	uint8_t			 hop_limit;
 };
 
 /* The fake mitigator ------------------------------------------------ */
@@ -162,6 +167,8 @@ fake_apply(struct backend *be, const struct be_mitigation *m)
 	c->lifetime = m->lifetime;
 	format_target(m->scope, c->target, sizeof(c->target));
 	c->nprefix = m->scope->target.n_prefix;
+	snprintf(c->cdid, sizeof(c->cdid), "%s", m->cdid ? m->cdid : "");
+	c->hop_limit = m->hop_limit;
 	return fk->apply_ret;
 }
 
@@ -181,6 +188,14 @@ fake_withdraw(struct backend *be, uint64_t id)
 
 static const struct be_ops fake_ops = {
 	.name = "fake",
+	.apply = fake_apply,
+	.withdraw = fake_withdraw,
+};
+
+/* The same, relaying to another DOTS server (a gateway's). */
+static const struct be_ops fake_relay_ops = {
+	.name = "fake-relay",
+	.relays = true,
 	.apply = fake_apply,
 	.withdraw = fake_withdraw,
 };
@@ -363,6 +378,8 @@ setup(void **state)
 
 	f->params.abt_seconds = ABT;
 	f->params.max_lifetime = 0;
+	snprintf(f->params.gateway_id, sizeof(f->params.gateway_id),
+	    "gw.example");
 	f->t0 = time(NULL);
 	start_engine(f);
 	*state = f;
@@ -457,6 +474,8 @@ put_as(struct fx *f, struct mit_client *cl, const char *cuid, uint32_t mid,
 	r.efficacy = efficacy;
 	r.msg = msg;
 	r.now = now;
+	r.cdid = f->cdid;
+	r.hop_limit = f->hop_limit;
 	begin(f);
 	mit_put(f->e, &r, &f->res);
 	commit(f);
@@ -2767,12 +2786,121 @@ test_restore_expired(void **state)
 	assert_int_equal(stored(f, NULL), 0);
 }
 
+/* Gateways: cdid and Hop-Limit (RFC 9132 4.3, RFC 8768) ------------- */
+
+/* A cdid from a client that is not a trusted gateway is ignored: the
+ * mitigator relays the client's own cuid as its domain. */
+static void
+test_cdid_from_client_ignored(void **state)
+{
+	struct fx *f = *state;
+
+	f->cdid = "someone-else";
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(f->fake.napply, 1);
+	assert_string_equal(f->fake.apply[0].cdid, CUID_A);
+	f->cdid = NULL;
+	expect_code(put(f, 2, 0, TP("203.0.113.64/26") "," LT(3600)), 201,
+	    NULL);
+	assert_string_equal(f->fake.apply[1].cdid, CUID_A);
+}
+
+/* A trusted gateway's cdid is kept; without one, its own cuid. */
+static void
+test_cdid_from_gateway_kept(void **state)
+{
+	struct fx *f = *state;
+
+	f->alpha.gateway = true;
+	f->cdid = "domain-1";
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_string_equal(f->fake.apply[0].cdid, "domain-1");
+	assert_string_equal(find_ok(f, CUID_A, 1)->cdid, "domain-1");
+	f->cdid = NULL;
+	expect_code(put(f, 2, 0, TP("203.0.113.64/26") "," LT(3600)), 201,
+	    NULL);
+	assert_string_equal(f->fake.apply[1].cdid, CUID_A);
+}
+
+/* One domain's request does not replace another's it overlaps; the same
+ * domain's newer one does, as for any client. */
+static void
+test_gateway_domains_apart(void **state)
+{
+	struct fx *f = *state;
+
+	f->alpha.gateway = true;
+	f->cdid = "domain-1";
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	f->cdid = "domain-2";
+	expect_code(put(f, 2, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(mit_count(f->e, &f->alpha), 2);
+	assert_int_equal(f->fake.nwithdraw, 0);
+	f->cdid = "domain-1";
+	expect_code(put(f, 3, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(mit_count(f->e, &f->alpha), 2);
+	assert_null(mit_find(f->e, CUID_A, 1));
+	assert_non_null(mit_find(f->e, CUID_A, 2));
+}
+
+/* The mitigator gets one less than received, or 0 (insert its own). */
+static void
+test_hop_limit_handed_on(void **state)
+{
+	struct fx *f = *state;
+
+	f->be.ops = &fake_relay_ops;
+	f->hop_limit = 5;
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(f->fake.apply[0].hop_limit, 4);
+	f->hop_limit = 0;
+	expect_code(put(f, 2, 0, TP("203.0.113.64/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(f->fake.apply[1].hop_limit, 0);
+	f->hop_limit = 2;
+	expect_code(put(f, 3, 0, TP("203.0.113.128/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(f->fake.apply[2].hop_limit, 1);
+}
+
+/* Hop-Limit 1 is not relayed: 5.08 with this server's name, nothing
+ * kept; a mitigator that does not relay takes it. */
+static void
+test_hop_limit_reached(void **state)
+{
+	struct fx *f = *state;
+
+	f->be.ops = &fake_relay_ops;
+	f->hop_limit = 1;
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 508,
+	    "gw.example");
+	assert_int_equal(f->fake.napply, 0);
+	assert_int_equal(mit_count(f->e, &f->alpha), 0);
+	assert_null(mit_find(f->e, CUID_A, 1));
+	assert_int_equal(f->nchanges, 0);
+	f->be.ops = &fake_ops;
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
+	    NULL);
+	assert_int_equal(f->fake.napply, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_alias_expanded),
+		T(test_cdid_from_client_ignored),
+		T(test_cdid_from_gateway_kept),
+		T(test_gateway_domains_apart),
+		T(test_hop_limit_handed_on),
+		T(test_hop_limit_reached),
 		T(test_alias_overlap),
 		T(test_alias_restore),
 		T(test_create),
