@@ -69,7 +69,10 @@ static const char globals[] =
     "                     status, withdraw, efficacy), over DTLS or TLS\n"
     "\n"
     "dotsctl dc --url https://HOST:PORT --ca F --cert F --key F COMMAND\n"
-    "                     the data channel (RFC 8783); see dotsctl dc --help\n";
+    "                     the data channel (RFC 8783); see dotsctl dc --help\n"
+    "dotsctl server [-s PATH] mitigations|approvals|approve|reject|clients\n"
+    "                     the DOTS server's administration (dotsd's socket);\n"
+    "                     see dotsctl server --help\n";
 
 static const char exits[] =
     "Exit status: 0 done, 1 refused or failed, 2 bad usage (nothing sent),\n"

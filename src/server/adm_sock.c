@@ -9,7 +9,10 @@
  * arrives, and no client can hold the loop:
  *
  *  - a request line over ADM_LINE_MAX bytes is answered `too-large` and
- *    the connection closed;
+ *    the connection closed: shut for writing once the answer is out,
+ *    then what the client still sends is read and dropped (DRAIN_MAX
+ *    bytes at most) until it closes, so that closing with its bytes
+ *    unread does not reset the connection before it read the answer;
  *  - at most REQ_TURN requests of a connection run per turn; the rest
  *    wait in its buffer, and the loop does not sleep while any does;
  *  - a client that does not read its answers is not read either once
@@ -40,6 +43,7 @@
 #define OUT_HIGH	(1024 * 1024)	/* stop reading beyond this */
 #define OUT_MAX		(16 * 1024 * 1024)
 #define REQ_TURN	8
+#define DRAIN_MAX	(1024 * 1024)
 
 struct adm_conn {
 	struct adm_conn	*next;
@@ -50,6 +54,9 @@ struct adm_conn {
 	size_t		 outlen, outcap;
 	bool		 eof;		/* the client sends no more */
 	bool		 closing;	/* once the output is sent */
+	bool		 draining;	/* too-large: until the client closes */
+	bool		 shut;		/* shut for writing */
+	size_t		 drained;
 };
 
 struct adm {
@@ -305,9 +312,22 @@ conn_read(struct adm *a, struct adm_conn *c)
 		adm_fail(&e, "too-large", NULL, "a line longer than %d bytes",
 		    ADM_LINE_MAX);
 		conn_answer(c, adm_answer_err(NULL, &e));
-		c->closing = true;
+		c->draining = true;
 		c->inlen = 0;
 	}
+}
+
+/* After too-large: drop what comes until the client closes. */
+static void
+conn_drain(struct adm_conn *c)
+{
+	ssize_t r;
+
+	r = read(c->fd, c->in, ADM_LINE_MAX);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0 || (c->drained += (size_t)r) > DRAIN_MAX)
+		c->closing = true;
 }
 
 static void
@@ -387,8 +407,9 @@ adm_pollfds(struct adm *a, struct pollfd *pfd, int max)
 	pfd[n++].revents = 0;
 	for (c = a->conns; c != NULL && n < max; c = c->next) {
 		pfd[n].fd = c->fd;
-		pfd[n].events = (c->closing || c->eof || c->outlen >= OUT_HIGH ?
-		    0 : POLLIN) | (c->outlen > 0 ? POLLOUT : 0);
+		pfd[n].events = (c->draining ? POLLIN : 0) | (c->closing ||
+		    c->eof || c->outlen >= OUT_HIGH ? 0 : POLLIN) |
+		    (c->outlen > 0 ? POLLOUT : 0);
 		pfd[n++].revents = 0;
 	}
 	return n;
@@ -417,7 +438,10 @@ adm_dispatch(struct adm *a, const struct pollfd *pfd, int n)
 		ev = revents_of(pfd, n, c->fd);
 		if (ev & POLLOUT)
 			conn_send(c);
-		if (conn_has_line(c))
+		if (c->draining) {
+			if (ev & (POLLIN | POLLHUP | POLLERR))
+				conn_drain(c);
+		} else if (conn_has_line(c))
 			conn_lines(a, c);	/* left from the last turn */
 		else if ((ev & (POLLIN | POLLHUP | POLLERR)) && !c->eof &&
 		    !c->closing)
@@ -437,7 +461,12 @@ adm_flush(struct adm *a)
 	for (c = a->conns; c != NULL; c = next) {
 		next = c->next;
 		conn_send(c);
-		if (c->eof && !conn_has_line(c) && c->outlen == 0)
+		if (c->draining && c->outlen == 0 && !c->shut) {
+			shutdown(c->fd, SHUT_WR);
+			c->shut = true;
+		}
+		if (c->eof && !c->draining && !conn_has_line(c) &&
+		    c->outlen == 0)
 			c->closing = true;
 		if (c->closing && c->outlen == 0)
 			conn_free(a, c);
