@@ -155,6 +155,8 @@ struct backend {
 	void			*priv;		/* backend's own state */
 	/* why apply() last returned an error, for the client; "" if unsaid */
 	char			 refusal[160];
+	/* hands mitigations to a mitigator that relays (policy): as relays */
+	bool			 relays;
 };
 
 /* backend.c */

@@ -1210,7 +1210,8 @@ hop_limit_reached(struct mit_engine *e, const struct mit_request *r,
 	static struct log_rl rl = LOG_RL_INIT(10, 1000);
 	const struct backend *be = r->client->backend;
 
-	if (r->hop_limit != 1 || be == NULL || !be->ops->relays)
+	if (r->hop_limit != 1 || be == NULL ||
+	    !(be->ops->relays || be->relays))
 		return false;
 	log_rl_warnx(&rl, "client %s (cuid %s, mid %u): Hop-Limit 1, not "
 	    "relayed to mitigator \"%s\" (5.08 Hop Limit Reached): a loop "

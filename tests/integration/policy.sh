@@ -19,6 +19,9 @@
 #     scope to the escalate chain too, once;
 #   - manual approval: a new mitigation is held, nothing is applied, it is
 #     in progress for its client;
+#   - a policy that may relay (a "dots" mitigator in a chain) refuses a
+#     request with Hop-Limit 1 (5.08, RFC 8768); without it, it goes on;
+#     a "dots" mitigator whose dotscd is not there does not stop dotsd;
 #   - a policy naming an unknown mitigator: dotsd does not start, and says
 #     which.
 #
@@ -58,9 +61,15 @@ mitigator \"orch\" {
 	reflection \"transit-a scrubber\"
 	escalate \"transit-b\"
 }
+mitigator \"up\" {
+	type dots
+	control-socket \"$T/no-dotscd.sock\"
+	server up
+}
 mitigator \"gated\" {
 	type policy
 	use \"scrubber\"
+	escalate \"up\"
 	approval manual
 }
 $(client_block client2 'prefix 203.0.113.0/24' 'mitigator "gated"')"
@@ -165,6 +174,14 @@ check "in progress for the client" status_is 1 \
     attack-mitigation-in-progress
 delete 1
 expect_code 2.02 "DELETE the held mitigation"
+
+log "== a policy that may relay (it escalates upstream): Hop-Limit 1 is 5.08"
+put_json 2 "$(mit_json 203.0.113.6/32 3600)" -O 16,0x01
+expect_code 5.08 "Hop-Limit 1 to a policy with a relaying mitigator"
+get_mit 2
+expect_code 4.04 "nothing was made"
+put_json 3 "$(mit_json 203.0.113.6/32 3600)"
+expect_code 2.01 "the same without Hop-Limit (held)"
 stop_dotsd
 
 log "== a policy naming an unknown mitigator"

@@ -651,6 +651,8 @@ bind_chain(struct be_policy *p, struct pol_chain *ch,
 			return -EINVAL;
 		}
 		ch->bound[i] = be;
+		/* Hop-Limit 1 is refused if any part might be relayed */
+		p->be->relays |= be->ops->relays;
 		if (be->report == hook_report &&
 		    ((struct pol_hook *)be->report_arg)->pol == p)
 			continue;	/* in another chain of ours already */
