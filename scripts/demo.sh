@@ -17,7 +17,10 @@
 # Then scripts/demo-dotsd.sh runs dotsd on loopback and takes one client's
 # mitigation through its life cycle with libcoap's coap-client, and
 # scripts/demo-offload.sh offloads reflection attacks through the flowspec
-# mitigator to FRR's bgpd as a forwarding node.
+# mitigator to FRR's bgpd as a forwarding node, and
+# scripts/demo-orchestrator.sh runs three roles: a DMS that offloads
+# itself, an orchestrator (flowspec, escalating upstream) and an upstream
+# provider.
 #
 #   ./scripts/demo.sh
 #
@@ -148,4 +151,10 @@ echo
 echo "demo: DDoS mitigation offload, dotsd -> GoBGP -> FRR over BGP Flowspec"
 rc=0
 ./scripts/demo-offload.sh build || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
+
+echo
+echo "demo: orchestration, DMS -> orchestrator -> flowspec and upstream provider"
+rc=0
+./scripts/demo-orchestrator.sh build || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
