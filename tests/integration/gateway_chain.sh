@@ -4,8 +4,9 @@
 #
 # dotsd as a DOTS gateway (RFC 8903 section 3.3): a client (coap-client,
 # as client1) asks the gateway dotsd, whose mitigator "dots" relays
-# through the gateway's dotscd (as client2) to an upstream dotsd with a
-# log mitigator.
+# through the gateway's dotscd (as client2) to an upstream dotsd whose
+# mitigator (exec, a script) logs each call as the log mitigator does and
+# reports counters of dropped traffic.
 #
 #   create: the upstream's mitigator gets the scope; the relayed request
 #   carried cdid (the client's cuid, RFC 9132 4.3), kept by the upstream
@@ -13,7 +14,10 @@
 #   client's GET and Observe show the upstream's mitigation; a restart of
 #   the gateway dotsd (SIGKILL) and of its dotscd with the mitigation
 #   active: nothing requested twice upstream, nothing lost; withdrawal
-#   cascades (DELETE at the gateway -> withdrawn upstream).
+#   cascades (DELETE at the gateway -> withdrawn upstream).  Observe at the
+#   gateway shows the upstream's status and counters; a request made while
+#   the upstream is down waits (in progress) and is relayed when it is
+#   back; one made while the gateway's dotscd is down, likewise.
 #
 #   gateway_chain.sh DOTSD DOTS_CODEC DOTSCD
 . "$(dirname "$0")/gateway_lib.sh"
@@ -21,9 +25,12 @@ gw_init "$@"
 
 UPLOG="$T/up/mitigator.log"
 
-# lines_are ACTION N: the upstream's mitigator wrote N ACTION lines.
+# lines_are ACTION N: the upstream's mitigator was asked to ACTION N
+# mitigations (ids); the upstream's own restart applies its mitigations
+# again, which is not a new request.
 lines_are() {
-	[ "$(count_lines "$UPLOG" "$1")" = "$2" ]
+	[ "$(awk -v a="$1" '$3 == a { sub(/.*"id":/, ""); sub(/,.*/, "");
+	    print }' "$UPLOG" 2>/dev/null | sort -u | wc -l)" = "$2" ]
 }
 
 # live_are N: the gateway's dotscd has N mitigations pending or active.
@@ -31,12 +38,25 @@ live_are() {
 	[ "$(live_mits gwcd)" = "$1" ]
 }
 
-extra_dotsd up "$(client_block client2 'prefix 192.0.2.0/24' \
-    'prefix 198.51.100.0/24' 'gateway yes')"
+mkdir -p "$T/up"
+cat >"$T/up/mitigate.sh" <<EOF
+#!/bin/sh
+# what the log mitigator writes, and counters for the status
+printf '%s exec %s %s\n' "\$(date -u +%Y-%m-%dT%H:%M:%SZ)" "\$DOTS_ACTION" \
+    "\$(cat)" >>"$UPLOG"
+echo "stats bytes=123456 pkts=789 bps=1000 pps=10"
+EOF
+chmod +x "$T/up/mitigate.sh"
+extra_dotsd up "mitigator \"exec\" {
+	type exec
+	command $T/up/mitigate.sh
+}
+$(client_block client2 'prefix 192.0.2.0/24' 'prefix 198.51.100.0/24' \
+    'prefix 203.0.113.0/24' 'gateway yes' 'mitigator exec')"
 extra_dotscd gwcd client2 "${XPORT[up]}"
 dotsd_conf "$(dots_mitigator gwcd)
 $(client_block client1 'prefix 192.0.2.0/24' 'prefix 198.51.100.0/24' \
-    'mitigator up')"
+    'prefix 203.0.113.0/24' 'mitigator up')"
 start_dotsd
 as_client client1
 
@@ -61,6 +81,9 @@ check "the upstream request carried cdid = the client's cuid" \
 log "== status relayed"
 check "the gateway's status: attack-successfully-mitigated within 10 s" \
     wait_until 10 status_is 7 attack-successfully-mitigated
+expect_json_field "$MS.scope.0.bytes-dropped" 123456
+expect_json_field "$MS.scope.0.pkts-dropped" 789
+expect_json_field "$MS.scope.0.pps-dropped" 10
 ctl_at gwcd '{"cmd":"list"}'
 check "dotscd holds one mitigation, origin gateway:<id>" \
     test "$(ans result.mitigations.0.origin | cut -c1-8)" = gateway:
@@ -71,7 +94,7 @@ kill_dotsd
 start_dotsd
 sleep 3
 check "still one apply upstream after the gateway's restart" \
-    lines_are apply 1
+    test "$(count_lines "$UPLOG" apply)" = 1
 check "still one live mitigation in dotscd" live_are 1
 ctl_at gwcd '{"cmd":"list"}'
 check "the same upstream mid ($upmid)" \
@@ -82,7 +105,8 @@ extra_dotsd_stop gwcd
 sleep 1
 extra_dotscd gwcd client2 "${XPORT[up]}"
 sleep 3
-check "nothing requested again after dotscd's restart" lines_are apply 1
+check "nothing requested again after dotscd's restart" \
+    test "$(count_lines "$UPLOG" apply)" = 1
 check "one live mitigation in dotscd" live_are 1
 
 log "== a second request, while the gateway's dotscd is down"
@@ -97,14 +121,46 @@ check "relayed once dotscd is back (within 15 s)" \
     wait_until 15 status_is 8 attack-successfully-mitigated
 check "two applies upstream in all" lines_are apply 2
 
+log "== Observe at the gateway"
+put_json 9 "$(mit_json 203.0.113.0/24 3600)"
+expect_code 2.01 "PUT at the gateway"
+observe_start o9 8 "mitigate/cuid=$CUID/mid=9"
+observe_wait o9
+obs=$(observe_responses o9)
+case $obs in
+*attack-successfully-mitigated*'"bytes-dropped":"123456"'*) pass \
+    "a notification carries the upstream's status and counters" ;;
+*) fail "notifications: $obs" ;;
+esac
+delete 9
+check "withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 1
+
+log "== the upstream down at request time"
+extra_dotsd_stop up
+put_json 10 "$(mit_json 203.0.113.0/25 3600)"
+expect_code 2.01 "PUT at the gateway, upstream down"
+sleep 2
+check "not mitigated yet: attack-mitigation-in-progress" \
+    status_is 10 attack-mitigation-in-progress
+check "the gateway says why" grep -q \
+    'not delivered to upstream up yet' "$T/dotsd.log"
+ctl_at gwcd '{"cmd":"list"}'
+check "pending in the gateway's dotscd" grep -q '"state": *"pending"' \
+    <<<"$ANS"
+extra_dotsd up
+check "relayed when the upstream is back (within 20 s)" \
+    wait_until 20 status_is 10 attack-successfully-mitigated
+delete 10
+check "withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 2
+
 log "== withdrawal cascades"
 delete 7
 expect_code 2.02 "DELETE at the gateway"
-check "withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 1
+check "withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 3
 check "one live mitigation left in dotscd" wait_until 5 live_are 1
-check "the other one is still there upstream" lines_are apply 2
+check "the other one is still there upstream" lines_are apply 4
 delete 8
-check "both withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 2
+check "both withdrawn upstream within 15 s" wait_until 15 lines_are withdraw 4
 check "none left in dotscd" wait_until 5 live_are 0
 
 extra_dotsd_stop up
