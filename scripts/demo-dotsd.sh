@@ -56,6 +56,7 @@ ca-file "$T/certs/ca.pem"
 cert-file "$T/certs/server.pem"
 key-file "$T/certs/server-key.pem"
 database "$T/dotsd.db"
+control-socket "$T/dotsd.sock"
 syslog no
 active-but-terminating 1
 mitigator "log" {

@@ -31,75 +31,15 @@
 set -uo pipefail
 SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=$(cd "${1:?usage: demo-orchestrator.sh BUILD_DIR}" && pwd)
-DOTSCTL=$B/src/ctl/dotsctl
-. "$SRC_DIR/tests/integration/gateway_lib.sh"
-. "$SRC_DIR/tests/integration/flowspec_lib.sh"
-gw_init "$B/src/server/dotsd" "$B/src/cli/dots-codec" \
-    "$B/src/clientd/dotscd"
-gobgp_init
+. "$SRC_DIR/tests/integration/orch_lib.sh"
+orch_init "$B"
 
 say() { printf '\n== %s\n' "$*"; }
 show() { sed 's/^/    /'; }
 
-say "the forwarding node (gobgpd) and the orchestrator's BGP speaker"
-start_fwd
-start_speaker
-wait_established
-
-say "the upstream provider's DOTS server"
-extra_dotsd upstream "$(client_block client2 'prefix 192.0.2.0/24' \
-    'mitigator "log"')"
-extra_dotscd orch-client client2 "${XPORT[upstream]}"
-
-say "the orchestrator: policy = flowspec, escalating upstream"
-dotsd_conf "gateway-id orchestrator
-$(client_block client1 'prefix 192.0.2.0/24' 'mitigator "orch"')
-mitigator \"fs\" {
-	type flowspec
-	gobgp \"$GOBGP\"
-	api-host $SPK_ADDR
-	api-port $SPK_API_PORT
-	reconcile-interval 5
-	retry-interval 1
-}
-$(dots_mitigator orch-client)
-mitigator \"orch\" {
-	type policy
-	use \"fs\"
-	escalate \"up\"
-}"
-start_dotsd
-
-say "the DMS's DOTS client, with its offload block"
-mkdir -p "$T/dms"
-cat >"$T/dms/dotscd.conf" <<EOF
-database "$T/dms/dotscd.db"
-control-socket "$T/dms/dotscd.sock"
-log-level debug
-reconnect-min 1
-reconnect-max 2
-server "orchestrator" {
-	address 127.0.0.1
-	port $DOTSD_PORT
-	server-name localhost
-	transport dtls
-	ca-file "$T/certs/ca.pem"
-	cert-file "$T/certs/client1.pem"
-	key-file "$T/certs/client1-key.pem"
-}
-offload "dms1" {
-	server "orchestrator"
-	link in-band
-	start-percent 80
-	stop-percent 50
-	hold 0
-}
-EOF
-"$DOTSCD" -d -f "$T/dms/dotscd.conf" >>"$T/dms/dotscd.log" 2>&1 &
-BG_PIDS+=("$!")
-wait_until 5 test -S "$T/dms/dotscd.sock" || die "the DMS's dotscd did not start"
-dms() { "$DOTSCTL" -s "$T/dms/dotscd.sock" "$@"; }
-orch() { "$DOTSCTL" server -s "$T/dotsd.sock" "$@"; }
+say "the roles: forwarding node, upstream provider, orchestrator, DMS"
+orch_start '	use "fs"
+	escalate "up"'
 
 say "1. the DMS at 95%, DNS and NTP reflection towards 192.0.2.2"
 cat >"$T/high.json" <<'EOF'
