@@ -84,6 +84,12 @@ check "the gateway's status: attack-successfully-mitigated within 10 s" \
 expect_json_field "$MS.scope.0.bytes-dropped" 123456
 expect_json_field "$MS.scope.0.pkts-dropped" 789
 expect_json_field "$MS.scope.0.pps-dropped" 10
+put_json 7 "$(mit_json 192.0.2.0/24 3600 \
+    '"target-port-range":[{"lower-port":53}],"target-protocol":[17],"attack-status":"under-attack"')" -O 1,
+expect_code 2.04 "efficacy update at the gateway"
+check "relayed upstream (the gateway's dotscd delivered it)" \
+    wait_until 10 grep -q 'efficacy update.*delivered\|delivered.*efficacy' \
+    "$T/gwcd/dotscd.log"
 ctl_at gwcd '{"cmd":"list"}'
 check "dotscd holds one mitigation, origin gateway:<id>" \
     test "$(ans result.mitigations.0.origin | cut -c1-8)" = gateway:

@@ -817,6 +817,26 @@ dots_withdraw(struct backend *be, uint64_t id)
 	return 0;
 }
 
+/*
+ * The client's efficacy update (RFC 9132 section 4.4.3) goes upstream,
+ * for a mitigation the upstream has; dotscd keeps it until delivered.
+ */
+static void
+dots_efficacy(struct backend *be, uint64_t id, uint8_t attack_status)
+{
+	struct be_dots *u = be->priv;
+	struct up_mit *m = mit_find(u, id, NULL);
+
+	if (m == NULL || !m->want || !m->has_mid || u->conn != UP_READY ||
+	    m->info.state != UP_ST_ACTIVE)
+		return;
+	if (out_line(u, up_req_efficacy(++u->seq, u->server, m->mid,
+	    attack_status), UP_REQ_ORPHAN, id) == 0)
+		log_info("mitigator \"%s\": mitigation %" PRIu64 ": efficacy "
+		    "update (%s) relayed to upstream mid %" PRIu32, be->name,
+		    id, dots_attack_status_name(attack_status), m->mid);
+}
+
 static void
 dots_poll(struct backend *be)
 {
@@ -865,6 +885,7 @@ const struct be_ops be_dots_ops = {
 	.init = dots_init,
 	.apply = dots_apply,
 	.withdraw = dots_withdraw,
+	.efficacy = dots_efficacy,
 	.poll = dots_poll,
 	.free = dots_free,
 };

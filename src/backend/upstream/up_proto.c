@@ -367,6 +367,19 @@ up_req_withdraw(uint64_t seq, const char *server, uint32_t mid)
 	    "wait", (json_int_t)0));
 }
 
+char *
+up_req_efficacy(uint64_t seq, const char *server, uint32_t mid,
+    uint8_t attack_status)
+{
+	if (attack_status != DOTS_ATTACK_UNDER_ATTACK &&
+	    attack_status != DOTS_ATTACK_MITIGATED)
+		return NULL;
+	return line_of(json_pack("{sI ss ss sI ss sI}", "id", (json_int_t)seq,
+	    "cmd", "efficacy", "server", server, "mid", (json_int_t)mid,
+	    "attack-status", dots_attack_status_name(attack_status), "wait",
+	    (json_int_t)0));
+}
+
 static void
 reason(struct be_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -115,6 +115,9 @@ char	*up_req_mitigate(uint64_t seq, const char *server, uint64_t id,
 	    const char *scope_json, bool has_mid, uint32_t mid,
 	    const char *cdid, uint8_t hop_limit);
 char	*up_req_withdraw(uint64_t seq, const char *server, uint32_t mid);
+/** `efficacy` of @p mid: @p attack_status an enum dots_attack_status. */
+char	*up_req_efficacy(uint64_t seq, const char *server, uint32_t mid,
+	    uint8_t attack_status);
 
 /**
  * What the upstream's view of a mitigation means here: its be_state and
