@@ -30,6 +30,7 @@ D=$(cd "$(dirname "$0")/.." && pwd)
 . "$D/tests/integration/lib.sh"
 . "$D/tests/integration/datachan_lib.sh"
 . "$D/tests/integration/flowspec_lib.sh"
+. "$D/bench/bench_lib.sh"
 lib_init "$B/src/server/dotsd" "$B/src/cli/dots-codec"
 gobgp_init
 start_fwd
@@ -38,13 +39,6 @@ wait_established
 
 NACL=10
 NACE=100
-now() { echo "${EPOCHREALTIME/./}"; }	# microseconds
-
-fwd_count() {
-	"$GOBGP" -u "$FWD_ADDR" -p "$FWD_API_PORT" neighbor "$SPK_ADDR" \
-	    adj-in -a ipv4-flowspec 2>/dev/null | grep -c 'destination' || true
-}
-
 # ACLs bulk0..bulk9, deactivated: 100 drop entries each, each one
 # host of 192.0.2.0/24 and one UDP source port, none like another.
 python3 - "$T" "$NACL" "$NACE" <<'PY'
@@ -99,12 +93,6 @@ deactivate_all() {	# deactivate_all STATUS
 handed() {	# ACLs handed to the log mitigator since line $1 of its log
 	tail -n +"$1" "$T/mitigator.log" 2>/dev/null |
 	    grep -c ' apply {.*"acl":{.*"name":"bulk' || true
-}
-
-median_worst() {	# median_worst LABEL < values (ms)
-	sort -n | awk -v l="$1" '{ v[NR] = $1 } END {
-	    printf "  %s: median %d ms, worst %d ms (%d runs)\n", l,
-	    v[int((NR + 1) / 2)], v[NR], NR }'
 }
 
 # run MID WAIT: one activation; WAIT is "log" or "flowspec".

@@ -22,14 +22,8 @@ B=$(cd "${1:?usage: $0 BUILD_DIR [N]}" && pwd)
 RUNS=${2:-30}
 D=$(cd "$(dirname "$0")/.." && pwd)
 . "$D/tests/integration/orch_lib.sh"
+. "$D/bench/bench_lib.sh"
 orch_init "$B"
-
-now() { echo "${EPOCHREALTIME/./}"; }	# microseconds
-
-percentile() {	# percentile P < values (one a line)
-	sort -n | awk -v p="$1" '{ v[NR] = $1 } END {
-	    i = int((NR * p + 99) / 100); if (i < 1) i = 1; print v[i] }'
-}
 
 # report PERCENT DST: a DMS report, reflection towards DST.
 report() {
@@ -38,11 +32,6 @@ report() {
 	    >"$T/report.json"
 	dms dms report "$T/report.json" >/dev/null ||
 	    die "dotsctl dms report failed"
-}
-
-fwd_has() {
-	"$GOBGP" -u "$FWD_ADDR" -p "$FWD_API_PORT" neighbor "$SPK_ADDR" \
-	    adj-in -a ipv4-flowspec 2>/dev/null | grep -q "$1"
 }
 
 up_lines() {	# up_lines ACTION: the upstream's log mitigator lines

@@ -30,23 +30,12 @@ WINDOW=${WINDOW:-60}
 D=$(cd "$(dirname "$0")/.." && pwd)
 . "$D/tests/integration/lib.sh"
 . "$D/tests/integration/flowspec_lib.sh"
+. "$D/bench/bench_lib.sh"
 lib_init "$B/src/server/dotsd" "$B/src/cli/dots-codec"
 gobgp_init
 start_fwd
 start_speaker
 wait_established
-
-now() { echo "${EPOCHREALTIME/./}"; }	# microseconds
-
-# Flow rules at the forwarding node.
-fwd_count() {
-	"$GOBGP" -u "$FWD_ADDR" -p "$FWD_API_PORT" neighbor "$SPK_ADDR" \
-	    adj-in -a ipv4-flowspec 2>/dev/null | grep -c 'destination' || true
-}
-fwd_has() {
-	"$GOBGP" -u "$FWD_ADDR" -p "$FWD_API_PORT" neighbor "$SPK_ADDR" \
-	    adj-in -a ipv4-flowspec 2>/dev/null | grep -q "$1"
-}
 
 conf() {	# conf AGGREGATE BUDGET
 	dotsd_conf "$(client_block client1 'prefix 192.0.2.0/24' \
@@ -64,11 +53,6 @@ mitigator \"fs\" {
 	max-rules-per-mitigation $2
 	min-source-prefix-length-v4 16
 }"
-}
-
-percentile() {	# percentile P < values (one a line)
-	sort -n | awk -v p="$1" '{ v[NR] = $1 } END {
-	    i = int((NR * p + 99) / 100); if (i < 1) i = 1; print v[i] }'
 }
 
 log "== latency: DOTS request to flow rule at the forwarding node, $RUNS runs"

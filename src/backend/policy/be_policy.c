@@ -739,9 +739,8 @@ pol_efficacy(struct backend *be, uint64_t id, uint8_t attack_status)
 		    (unsigned long long)id, pm->why);
 		free(sl->prefix);
 		memset(sl, 0, sizeof(*sl));
-		return;
 	}
-	summarize(p, pm);
+	/* its mitigator's reports tell the rest (never from in here) */
 }
 
 /* "192.0.2.0/25 192.0.2.128/25 +names": a held mitigation's targets. */
