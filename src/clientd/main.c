@@ -133,6 +133,7 @@ dotscd_free(struct dotscd *d)
 		json_decref(m->error);
 		free(m->origin);
 		free(m->target);
+		free(m->cdid);
 		free(m);
 	}
 	trig_set_free(d->thr);

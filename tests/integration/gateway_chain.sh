@@ -171,4 +171,4 @@ check "none left in dotscd" wait_until 5 live_are 0
 
 extra_dotsd_stop up
 extra_dotsd_stop gwcd
-finish
+gw_finish

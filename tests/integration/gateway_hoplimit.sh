@@ -92,4 +92,4 @@ check "the loop stopped: still $held2 = $held" test "$held2" -eq "$held"
 extra_dotsd_stop cda
 extra_dotsd_stop cdb
 extra_dotsd_stop B
-finish
+gw_finish

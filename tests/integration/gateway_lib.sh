@@ -11,7 +11,7 @@
 #	gw_init DOTSD DOTS_CODEC DOTSCD
 #	extra_dotsd NAME CONF_LINES	start another dotsd ($PORT_NAME)
 #	extra_dotsd_stop NAME / extra_dotsd_kill NAME
-#	extra_dotscd NAME CLIENT SERVER_PORT [DOWN]	a dotscd with one
+#	extra_dotscd NAME CLIENT SERVER_PORT	a dotscd with one
 #			server "up", as CLIENT (certificate); socket
 #			$T/NAME/dotscd.sock
 #	ctl_at NAME JSON		one request to NAME's dotscd; in ANS
@@ -20,6 +20,8 @@
 #			driving NAME's dotscd
 #	count_lines FILE ACTION		apply/withdraw lines of a log
 #			mitigator's file
+#	gw_finish			finish, after checking every daemon's
+#			log for sanitizer reports
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DOTSCD=
@@ -79,9 +81,14 @@ extra_dotsd_kill() {
 	log "dotsd $1 killed (SIGKILL)"
 }
 
+# extra_dotsd_stop NAME: SIGTERM to NAME (a dotsd or a dotscd), which
+# must exit with status 0 (a sanitizer's report makes it 1).
 extra_dotsd_stop() {
+	local rc
 	kill -TERM "${XPID[$1]}" 2>/dev/null
 	wait "${XPID[$1]}" 2>/dev/null
+	rc=$?
+	check "$1 exits with status 0 on SIGTERM (got $rc)" test "$rc" -eq 0
 }
 
 # extra_dotscd NAME CLIENT PORT: a dotscd whose server "up" is the dotsd
@@ -172,4 +179,20 @@ store_cdids() {
 for (c,) in sqlite3.connect(sys.argv[1]).execute(
         "SELECT cdid FROM mitigations"):
     print(c)' "$1"
+}
+
+# gw_finish: no daemon of the test reported a sanitizer error; finish.
+gw_finish() {
+	local f
+	for f in "$T"/*/dotsd.log "$T"/*/dotscd.log; do
+		[ -f "$f" ] || continue
+		if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		    "$f"; then
+			grep -E -A 20 \
+			    'AddressSanitizer|LeakSanitizer|runtime error:' \
+			    "$f" | head -n 60
+			fail "$f has a sanitizer report"
+		fi
+	done
+	finish
 }
