@@ -190,8 +190,11 @@ report_state(struct backend *be, struct up_mit *m, enum be_state st,
 	report(be, m, &r);
 }
 
-/* The upstream's view of @p m changed: report, refresh, or finish. */
-static void
+/*
+ * The upstream's view of @p m changed: report, refresh, or finish.
+ * @return false if @p m is gone (withdrawn: freed)
+ */
+static bool
 mit_heard(struct backend *be, struct up_mit *m, const struct up_mit_info *mi)
 {
 	struct be_dots *u = be->priv;
@@ -208,10 +211,13 @@ mit_heard(struct backend *be, struct up_mit *m, const struct up_mit_info *mi)
 		m->refresh_at = time(NULL) + mi->lifetime / 2;
 	be_report_init(&r, m->id, BE_PENDING);
 	if (!up_report_of(mi, u->server, !m->want, &r))
-		return;
+		return true;
 	report(be, m, &r);
-	if (!m->want && r.state == BE_WITHDRAWN)
+	if (!m->want && r.state == BE_WITHDRAWN) {
 		mit_drop(u, m);
+		return false;
+	}
+	return true;
 }
 
 /* Connection */
@@ -269,8 +275,8 @@ conn_close(struct backend *be, const char *why)
 	u->fd = -1;
 	u->conn = UP_DOWN;
 	u->rlen = u->wlen = u->nreqs = 0;
-	u->backoff = 1;
-	u->next_try = time(NULL) + 1;
+	/* conn_open() doubled the backoff; a list read set it back to 1 */
+	u->next_try = time(NULL) + u->backoff;
 	/* unanswered: what became of them is read from `list` later */
 	for (i = 0; i < u->nmits; i++)
 		if (u->mits[i]->in_flight) {
@@ -509,8 +515,7 @@ answer_mitigate(struct backend *be, struct up_mit *m, const struct up_msg *msg)
 	char why[sizeof(((struct be_report *)0)->reason)];
 
 	if (msg->ok && msg->has_mit) {
-		mit_heard(be, m, &msg->mit);
-		if (!m->want)
+		if (mit_heard(be, m, &msg->mit) && !m->want)
 			m->send = true;	/* withdrawn meanwhile */
 		return;
 	}
@@ -581,6 +586,7 @@ on_answer(struct backend *be, const struct up_msg *msg)
 		}
 		reconcile(be, msg);
 		u->conn = UP_READY;
+		u->backoff = 1;
 		return;
 	}
 	if (q.kind == UP_REQ_WATCH || q.kind == UP_REQ_ORPHAN ||
