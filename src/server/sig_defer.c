@@ -15,6 +15,7 @@
  * without a word when its session goes, so a kept answer whose async is
  * gone is freed at the next release (or at shutdown) instead of leaking.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +157,25 @@ sig_deferred(coap_session_t *s, const coap_pdu_t *req, coap_pdu_t *resp)
 	return true;	/* libcoap frees the async after this call */
 }
 
+/*
+ * libcoap (4.3.1) answers a request whose Hop-Limit is 1 with 5.08 before
+ * any handler, and hands the handler the value less one (RFC 8768, as a
+ * proxy).  A held request goes through that code again when its answer
+ * is released: with 2 received it would be answered 5.08 although it was
+ * handled.  Its option is set to 255 in the request before it is kept
+ * (the handler read it already), so that the second pass leaves it be.
+ */
+static void
+hop_limit_disarm(const coap_pdu_t *req)
+{
+	coap_opt_iterator_t it;
+	coap_opt_t *opt = coap_check_option(req, COAP_OPTION_HOP_LIMIT, &it);
+
+	/* the request's own bytes, which libcoap gives handlers as const */
+	if (opt != NULL && coap_opt_length(opt) == 1)
+		*(uint8_t *)(uintptr_t)coap_opt_value(opt) = 255;
+}
+
 /* Hold @p r (ownership taken) until the turn's commit. */
 void
 sig_defer(struct dotsd *d, coap_session_t *s, const coap_pdu_t *req,
@@ -173,6 +193,7 @@ sig_defer(struct dotsd *d, coap_session_t *s, const coap_pdu_t *req,
 	    pending_grow(&d->released, d->nreleased + d->npending,
 	    &d->capreleased) != 0)
 		goto now;
+	hop_limit_disarm(req);
 	/* delay 0: wait until coap_async_trigger() */
 	if (coap_register_async(s, req, 0) == NULL)
 		goto now;

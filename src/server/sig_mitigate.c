@@ -199,11 +199,8 @@ has_empty_if_match(const coap_pdu_t *req)
  * with 5.08 itself (its diagnostic the server's address, as section 4
  * allows), 0 with 4.00, drops a longer option as malformed, and hands the
  * request on with the value less one, as a proxy forwards it.  So the
- * value received is the one seen plus one.  A request answered later
- * (sig_defer.c) goes through libcoap a second time, which would take one
- * more and answer 5.08 to a request already accepted: the option is set
- * to 255 in the request before it is kept, so that the second pass
- * leaves it alone.
+ * value received is the one seen plus one.  (A request answered later
+ * goes through libcoap a second time: sig_defer() disarms the option.)
  * @return 0 with *@p out the value received (0: no option), or -1 with
  *         the 4.00 set
  */
@@ -212,7 +209,6 @@ hop_limit_of(const coap_pdu_t *req, coap_pdu_t *resp, uint8_t *out)
 {
 	coap_opt_iterator_t it;
 	coap_opt_t *opt = coap_check_option(req, COAP_OPTION_HOP_LIMIT, &it);
-	uint8_t *v;
 
 	*out = 0;
 	if (opt == NULL)
@@ -224,9 +220,6 @@ hop_limit_of(const coap_pdu_t *req, coap_pdu_t *resp, uint8_t *out)
 		return -1;
 	}
 	*out = coap_opt_value(opt)[0] + 1;
-	/* the request's own bytes, which libcoap gave us as const */
-	v = (uint8_t *)(uintptr_t)coap_opt_value(opt);
-	*v = 255;
 	return 0;
 }
 
