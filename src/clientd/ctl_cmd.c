@@ -345,15 +345,18 @@ arg_cdid(json_t *req, const char **out, struct ctl_err *e)
 	return 0;
 }
 
-/* Give @p m the cdid and Hop-Limit of @p ra, if any. */
-static int
+/* Give @p m the cdid and Hop-Limit of @p ra, if any (as origin: out of
+ * memory, the old one stays). */
+static void
 relay_apply(struct mit *m, const struct relay_args *ra)
 {
 	if (ra == NULL)
-		return 0;
+		return;
 	if (ra->hop_limit != 0)
 		m->hop_limit = (uint8_t)ra->hop_limit;
-	return ra->cdid != NULL ? mit_set_cdid(m, ra->cdid) : 0;
+	if (ra->cdid != NULL && mit_set_cdid(m, ra->cdid) != 0)
+		log_warnx("server %s: mid %u: cdid not recorded (out of "
+		    "memory)", m->s->cf->name, m->mid);
 }
 
 static int
@@ -424,9 +427,7 @@ mitigate(struct dotscd *d, struct srv *s, json_t *scope, bool has_mid,
 		m->state = MIT_PENDING;
 	}
 	json_decref(copy);
-	copy = NULL;
-	if (relay_apply(m, ra) != 0)
-		goto internal;
+	relay_apply(m, ra);
 	m->updated = time(NULL);
 	mit_save(d, m);
 	log_info("server %s: mid %u requested by %s", s->cf->name, m->mid,

@@ -95,6 +95,18 @@ check "dotscd holds one mitigation, origin gateway:<id>" \
     test "$(ans result.mitigations.0.origin | cut -c1-8)" = gateway:
 upmid=$(ans result.mitigations.0.mid)
 
+log "== dotscd's arguments for gateways"
+ctl_at gwcd '{"cmd":"mitigate","scope":{"target-prefix":["192.0.2.0/24"]},"cdid":"a b","wait":0}'
+check "a cdid with a space is refused, naming it" \
+    test "$(ans error.field)" = cdid
+ctl_at gwcd '{"cmd":"mitigate","scope":{"target-prefix":["192.0.2.0/24"]},"hop-limit":0,"wait":0}'
+check "hop-limit 0 is refused, naming it" \
+    test "$(ans error.field)" = hop-limit
+ctl_at gwcd '{"cmd":"list"}'
+check "the relayed mitigation has its cdid and Hop-Limit (16)" \
+    test "$(ans result.mitigations.0.cdid)/$(ans \
+    result.mitigations.0.hop-limit)" = "${CUIDS[client1]}/16"
+
 log "== restarts with the mitigation active"
 kill_dotsd
 start_dotsd
