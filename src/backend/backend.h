@@ -15,6 +15,7 @@
 #ifndef DOTS_BACKEND_H
 #define DOTS_BACKEND_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -140,6 +141,14 @@ struct be_ops {
 	size_t	(*held)(struct backend *be, struct be_held *out, size_t max);
 	int	(*decide)(struct backend *be, uint64_t id, bool approve,
 		    const char *why);
+	/*
+	 * Optional: descriptors whose readiness means poll() has work (a
+	 * child's output, a socket), so that the loop wakes for them rather
+	 * than at its next turn.  Fills up to @p max of @p out and returns
+	 * how many it would like.
+	 */
+	size_t	(*pollfds)(struct backend *be, struct pollfd *out,
+		    size_t max);
 	/* Called every loop turn and at least once a second. */
 	void	(*poll)(struct backend *be);
 	void	(*free)(struct backend *be);

@@ -67,8 +67,11 @@ struct sig_saved_config {
 	struct dots_signal_config config;
 };
 
+struct dotsd_settings;
+
 struct dotsd {
 	coap_context_t		*ctx;
+	const struct dotsd_settings *set;	/* while dotsd_run() runs */
 	struct store		*store;
 	struct mit_engine	*engine;
 	struct dotsd_client	*clients;

@@ -142,16 +142,48 @@ mono_ns(void)
 }
 
 /*
- * With the data channel or the control socket on, the wait is on
- * libcoap's descriptor and theirs, bounded by the next libcoap timer
+ * The mitigators' descriptors into @p pfd (room for @p max); a mitigator
+ * that wants more than fit is looked at again after at most
+ * BE_CROWDED_MS instead.  @return how many were put, with *@p wait_ms
+ * bounded.
+ */
+#define BE_POLLFDS	64
+#define BE_CROWDED_MS	20
+
+static size_t
+backend_pollfds(const struct dotsd *d, struct pollfd *pfd, size_t max,
+    uint32_t *wait_ms)
+{
+	const struct backend *be;
+	size_t i, n = 0, want;
+
+	for (i = 0; d->set != NULL && i < d->set->nbackends; i++) {
+		be = d->set->backends[i];
+		if (be->ops->pollfds == NULL)
+			continue;
+		want = be->ops->pollfds(d->set->backends[i], pfd + n, max - n);
+		if (want > max - n) {
+			want = max - n;
+			if (*wait_ms > BE_CROWDED_MS)
+				*wait_ms = BE_CROWDED_MS;
+		}
+		n += want;
+	}
+	return n;
+}
+
+/*
+ * The wait is on libcoap's descriptor and those of the data channel, the
+ * control socket and the mitigators, bounded by the next libcoap timer
  * (and not at all while control requests wait in a buffer); then the
  * data channel and the control socket serve what they have, and libcoap
- * is called without waiting.  All write into the turn's transaction.
+ * is called without waiting (the mitigators' poll() follows in the same
+ * turn).  All write into the turn's transaction.
  */
 static uint32_t
 wait_input(struct dotsd *d, uint32_t wait_ms)
 {
-	struct pollfd pfd[2 + ADM_POLLFDS] = {
+	struct pollfd pfd[2 + ADM_POLLFDS + BE_POLLFDS] = {
 		{ .fd = coap_context_get_coap_fd(d->ctx), .events = POLLIN },
 	};
 	int i, n = 1, adm_at, timeout = 0;
@@ -164,6 +196,8 @@ wait_input(struct dotsd *d, uint32_t wait_ms)
 	}
 	adm_at = n;
 	n += adm_pollfds(d->adm, pfd + n, ADM_POLLFDS);
+	if (wait_ms != COAP_IO_NO_WAIT)
+		n += (int)backend_pollfds(d, pfd + n, BE_POLLFDS, &wait_ms);
 	if (wait_ms != COAP_IO_NO_WAIT && pfd[0].fd >= 0 &&
 	    !adm_pending(d->adm)) {
 		coap_ticks(&now);
@@ -199,7 +233,7 @@ read_batch(struct dotsd *d, uint32_t first_wait_ms)
 	int64_t deadline;
 	int n;
 
-	if (d->dc != NULL || d->adm != NULL)
+	if (d->dc != NULL || d->adm != NULL || d->set != NULL)
 		first_wait_ms = wait_input(d, first_wait_ms);
 	coap_io_process(d->ctx, first_wait_ms);
 	if (pfd.fd < 0)
@@ -243,6 +277,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 	size_t i, doomed_before;
 	bool committed, released = false;
 
+	d->set = set;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -289,6 +324,7 @@ dotsd_run(struct dotsd *d, const struct dotsd_settings *set)
 		sig_flush_doomed(d, doomed_before);
 	}
 	log_info("shutting down");
+	d->set = NULL;
 	return 0;
 }
 

@@ -1026,12 +1026,42 @@ ex_free(struct backend *be)
 	be->priv = NULL;
 }
 
+/* The runs' pipes: their output, their end, room for the rest of the JSON. */
+static size_t
+ex_pollfds(struct backend *be, struct pollfd *out, size_t max)
+{
+	struct be_exec *x = be->priv;
+	struct ex_mit *mit;
+	size_t n = 0;
+
+	for (mit = x->mits; mit != NULL; mit = mit->next) {
+		if (mit->run.out_fd != -1) {
+			if (n < max) {
+				out[n].fd = mit->run.out_fd;
+				out[n].events = POLLIN;
+				out[n].revents = 0;
+			}
+			n++;
+		}
+		if (mit->run.in_fd != -1) {
+			if (n < max) {
+				out[n].fd = mit->run.in_fd;
+				out[n].events = POLLOUT;
+				out[n].revents = 0;
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
 const struct be_ops be_exec_ops = {
 	.name = "exec",
 	.acls = true,
 	.init = ex_init,
 	.apply = ex_apply,
 	.withdraw = ex_withdraw,
+	.pollfds = ex_pollfds,
 	.poll = ex_poll,
 	.free = ex_free,
 };

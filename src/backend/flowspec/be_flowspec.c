@@ -357,6 +357,7 @@ const struct be_ops be_flowspec_ops = {
 	.apply = fs_apply,
 	.check = fs_check,
 	.withdraw = sp_mitigator_withdraw,
+	.pollfds = sp_mitigator_pollfds,
 	.poll = sp_mitigator_poll,
 	.free = sp_mitigator_free,
 };

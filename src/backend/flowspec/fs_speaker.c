@@ -17,11 +17,10 @@
  * A route made while the RIB is known starts absent, so a route that a
  * newer request replaced before it was announced costs no run at all.
  *
- * dotsd's loop waits on its sockets (up to 200 ms a turn), not on our
- * pipes: a run that ends must interrupt that wait, or each run costs a
- * whole turn (5 runs a second, whatever gobgp's speed).  So SIGCHLD gets
- * a handler that does nothing (SA_RESTART, so that only the loop's wait
- * returns early) unless one is set already; reaping stays with waitpid().
+ * dotsd's loop waits on its sockets (up to 200 ms a turn) and on the
+ * runs' pipes (sp_pollfds()): a run that ends closes its pipe, which ends
+ * the wait, or each run would cost a whole turn (5 runs a second,
+ * whatever gobgp's speed); reaping stays with waitpid().
  * The RIB is read at
  * start, every reconcile-interval, and after the speaker was unreachable:
  * routes there that no mitigation wants are withdrawn (left over from a
@@ -908,26 +907,23 @@ sp_poll(struct speaker *sp)
 	be_rq_flush(sp->be, &sp->rq);
 }
 
-static void
-sp_on_child(int sig)
+/* The runs' pipes: output, or their end, wakes the loop. */
+size_t
+sp_pollfds(const struct speaker *sp, struct pollfd *out, size_t max)
 {
-	(void)sig;	/* only to end the loop's wait with EINTR */
-}
+	size_t i, n = 0;
 
-/* A run that ends wakes the loop (see the top of this file). */
-static void
-sp_wake_on_child(void)
-{
-	struct sigaction sa, old;
-
-	if (sigaction(SIGCHLD, NULL, &old) != 0 ||
-	    (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
-		return;		/* someone's handler, or ignored: leave it */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = sp_on_child;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGCHLD, &sa, NULL);
+	for (i = 0; i < SP_RUNS_MAX; i++) {
+		if (sp->run[i].out_fd == -1)
+			continue;
+		if (n < max) {
+			out[n].fd = sp->run[i].out_fd;
+			out[n].events = POLLIN;
+			out[n].revents = 0;
+		}
+		n++;
+	}
+	return n;
 }
 
 struct speaker *
@@ -944,7 +940,6 @@ sp_new(const struct sp_conf *c, struct backend *be)
 		sp->run[i].out_fd = -1;
 	sp->list_todo = (1u << 2) - 1;
 	sp->next_list = sp_now() + (time_t)c->reconcile;
-	sp_wake_on_child();
 	return sp;
 }
 
@@ -985,6 +980,14 @@ sp_mitigator_withdraw(struct backend *be, uint64_t id)
 	struct sp_mitigator *m = be->priv;
 
 	return sp_remove(m->sp, id);
+}
+
+size_t
+sp_mitigator_pollfds(struct backend *be, struct pollfd *out, size_t max)
+{
+	struct sp_mitigator *m = be->priv;
+
+	return sp_pollfds(m->sp, out, max);
 }
 
 void

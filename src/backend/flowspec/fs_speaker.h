@@ -68,6 +68,9 @@ size_t		 sp_count(const struct speaker *sp, const char *client,
 		    uint64_t except);
 /** Drive the runs; call every loop turn. */
 void		 sp_poll(struct speaker *sp);
+/** The runs' pipes, to wait on (be_ops.pollfds). */
+size_t		 sp_pollfds(const struct speaker *sp, struct pollfd *out,
+		    size_t max);
 
 /*
  * What the flowspec and rtbh mitigators share: the first member of their
@@ -80,6 +83,8 @@ struct sp_mitigator {
 
 int		 sp_mitigator_withdraw(struct backend *be, uint64_t id);
 void		 sp_mitigator_poll(struct backend *be);
+size_t		 sp_mitigator_pollfds(struct backend *be, struct pollfd *out,
+		    size_t max);
 /** Frees be->priv, whose first member is a struct sp_mitigator. */
 void		 sp_mitigator_free(struct backend *be);
 

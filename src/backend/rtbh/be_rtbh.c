@@ -211,6 +211,7 @@ const struct be_ops be_rtbh_ops = {
 	.init = rt_init,
 	.apply = rt_apply,
 	.withdraw = sp_mitigator_withdraw,
+	.pollfds = sp_mitigator_pollfds,
 	.poll = sp_mitigator_poll,
 	.free = sp_mitigator_free,
 };
