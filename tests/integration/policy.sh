@@ -19,8 +19,9 @@
 #     scope to the escalate chain too, once;
 #   - manual approval: a new mitigation is held, nothing is applied, it is
 #     in progress for its client;
-#   - a policy that may relay (a "dots" mitigator in a chain) refuses a
-#     request with Hop-Limit 1 (5.08, RFC 8768); without it, it goes on;
+#   - a policy that may relay (a "dots" mitigator in a chain): a request
+#     with Hop-Limit 1 gets 5.08 (RFC 8768; libcoap 4.3.1 answers it
+#     before dotsd, see docs/mitigators.md), without it it goes on;
 #     a "dots" mitigator whose dotscd is not there does not stop dotsd;
 #   - a policy naming an unknown mitigator: dotsd does not start, and says
 #     which.

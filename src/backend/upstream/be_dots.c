@@ -843,6 +843,22 @@ dots_efficacy(struct backend *be, uint64_t id, uint8_t attack_status)
 		    id, dots_attack_status_name(attack_status), m->mid);
 }
 
+/* dotscd's answers and events wake the loop; so does room to write. */
+static size_t
+dots_pollfds(struct backend *be, struct pollfd *out, size_t max)
+{
+	struct be_dots *u = be->priv;
+
+	if (u->fd == -1)
+		return 0;
+	if (max > 0) {
+		out[0].fd = u->fd;
+		out[0].events = POLLIN | (u->wlen > 0 ? POLLOUT : 0);
+		out[0].revents = 0;
+	}
+	return 1;
+}
+
 static void
 dots_poll(struct backend *be)
 {
@@ -892,6 +908,7 @@ const struct be_ops be_dots_ops = {
 	.apply = dots_apply,
 	.withdraw = dots_withdraw,
 	.efficacy = dots_efficacy,
+	.pollfds = dots_pollfds,
 	.poll = dots_poll,
 	.free = dots_free,
 };
