@@ -20,6 +20,7 @@
 #ifndef DOTS_CTL_H
 #define DOTS_CTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -196,6 +197,20 @@ const char	*ctl_printable(const char *s, char *buf, size_t len);
  * stderr.  @return the exit code it means
  */
 int		 ctl_show(const struct ctl_req *req, struct ctl_reply *r);
+
+/* ctl_line.c: what the conversations with dotscd and dotsd share */
+
+/**
+ * Connect to the UNIX socket @p path of daemon @p peer ("dotscd"), whose
+ * other sockets @p env names.  @return an exit code; *@p fd on success
+ */
+int		 ctl_line_connect(const char *path, const char *peer,
+		    const char *env, int *fd);
+/** Send @p req as one line.  @return 0, or -1 (said on stderr) */
+int		 ctl_line_send(int fd, json_t *req, const char *peer,
+		    const volatile sig_atomic_t *interrupted);
+/** CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long long	 ctl_now_ms(void);
 
 /* ctl_sock.c */
 

@@ -8,15 +8,11 @@
  * `status --watch` lists first, then sends `watch` and prints each event
  * until interrupted or until the daemon closes the connection.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -42,69 +38,13 @@ on_signal(int sig)
 static int
 conn_open(struct conn *c, const char *path)
 {
-	struct sockaddr_un sun;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "dotsctl: socket path %s is too long (at most "
-		    "%zu bytes)\n", path, sizeof(sun.sun_path) - 1);
-		return CTL_EXIT_USAGE;
-	}
-	strcpy(sun.sun_path, path);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
-		fprintf(stderr, "dotsctl: socket: %s\n", strerror(errno));
-		return CTL_EXIT_UNREACHABLE;
-	}
-	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr, "dotsctl: cannot reach dotscd at %s: %s%s\n",
-		    path, strerror(errno), errno == ENOENT ||
-		    errno == ECONNREFUSED ? " (is dotscd running? -s PATH or "
-		    CTL_SOCKET_ENV " names another socket)" : errno == EACCES ?
-		    " (the socket is for its group of operators)" : "");
-		close(c->fd);
-		c->fd = -1;
-		return CTL_EXIT_UNREACHABLE;
-	}
-	return CTL_EXIT_OK;
+	return ctl_line_connect(path, "dotscd", CTL_SOCKET_ENV, &c->fd);
 }
 
 static int
 conn_send(struct conn *c, json_t *req)
 {
-	char *text = json_dumps(req, JSON_COMPACT);
-	size_t len, off = 0;
-	ssize_t n;
-
-	if (text == NULL) {
-		fprintf(stderr, "dotsctl: out of memory\n");
-		return -1;
-	}
-	len = strlen(text);
-	text[len++] = '\n';	/* json_dumps leaves room for the NUL */
-	while (off < len) {
-		n = write(c->fd, text + off, len - off);
-		if (n == -1 && errno == EINTR && !interrupted)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "dotsctl: writing to dotscd: %s\n",
-			    strerror(errno));
-			free(text);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	free(text);
-	return 0;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ctl_line_send(c->fd, req, "dotscd", &interrupted);
 }
 
 /*
@@ -137,8 +77,8 @@ conn_line(struct conn *c, char **line, size_t *len, long long deadline_ms)
 			return -1;
 		}
 		wait = -1;
-		if (deadline_ms >= 0 && (wait = (int)(deadline_ms - now_ms()))
-		    < 0)
+		if (deadline_ms >= 0 &&
+		    (wait = (int)(deadline_ms - ctl_now_ms())) < 0)
 			wait = 0;
 		if (interrupted)
 			return 0;
@@ -222,7 +162,7 @@ watch(struct conn *c, const struct ctl_req *req)
 		return CTL_EXIT_FAILED;
 	}
 	json_decref(w);
-	if (conn_answer(c, 2, &r, now_ms() + ANSWER_SLACK_MS) != 0)
+	if (conn_answer(c, 2, &r, ctl_now_ms() + ANSWER_SLACK_MS) != 0)
 		return interrupted ? CTL_EXIT_OK : CTL_EXIT_UNREACHABLE;
 	if (!r.ok) {
 		ctl_print_error(stderr, &r);
@@ -288,7 +228,7 @@ ctl_sock_run(const char *path, const struct ctl_req *req,
 		goto out;
 	}
 	json_decref(o);
-	deadline = now_ms() + ANSWER_SLACK_MS +
+	deadline = ctl_now_ms() + ANSWER_SLACK_MS +
 	    (req->has_wait ? req->wait : 5) * 1000LL;
 	if (conn_answer(c, 1, &r, deadline) != 0) {
 		ret = interrupted ? CTL_EXIT_OK : CTL_EXIT_UNREACHABLE;

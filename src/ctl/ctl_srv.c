@@ -11,15 +11,11 @@
  * request's 65536 bytes (a page of mitigations); up to ANSWER_MAX is
  * read.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl_srv.h"
@@ -37,70 +33,13 @@ struct srv_conn {
 static int
 srv_open(struct srv_conn *c, const char *path)
 {
-	struct sockaddr_un sun;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "dotsctl: socket path %s is too long (at most "
-		    "%zu bytes)\n", path, sizeof(sun.sun_path) - 1);
-		return CTL_EXIT_USAGE;
-	}
-	strcpy(sun.sun_path, path);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		fprintf(stderr, "dotsctl: socket: %s\n", strerror(errno));
-		return CTL_EXIT_UNREACHABLE;
-	}
-	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr, "dotsctl: cannot reach dotsd at %s: %s%s\n",
-		    path, strerror(errno), errno == ENOENT ||
-		    errno == ECONNREFUSED ? " (is dotsd running? -s PATH or "
-		    CTL_SRV_SOCKET_ENV " names another socket)" :
-		    errno == EACCES ? " (the socket is for its group of "
-		    "operators)" : "");
-		close(c->fd);
-		c->fd = -1;
-		return CTL_EXIT_UNREACHABLE;
-	}
-	return CTL_EXIT_OK;
+	return ctl_line_connect(path, "dotsd", CTL_SRV_SOCKET_ENV, &c->fd);
 }
 
 static int
 srv_send(struct srv_conn *c, json_t *req)
 {
-	char *text = json_dumps(req, JSON_COMPACT);
-	size_t len, off = 0;
-	ssize_t n;
-
-	if (text == NULL) {
-		fprintf(stderr, "dotsctl: out of memory\n");
-		return -1;
-	}
-	len = strlen(text);
-	text[len++] = '\n';	/* json_dumps leaves room for the NUL */
-	while (off < len) {
-		n = write(c->fd, text + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "dotsctl: writing to dotsd: %s\n",
-			    strerror(errno));
-			free(text);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	free(text);
-	return 0;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ctl_line_send(c->fd, req, "dotsd", NULL);
 }
 
 /* Room for more input; -1 once an answer would pass ANSWER_MAX. */
@@ -132,7 +71,7 @@ static int
 srv_answer(struct srv_conn *c, json_int_t id, struct ctl_reply *r)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	long long deadline = now_ms() + ANSWER_MS;
+	long long deadline = ctl_now_ms() + ANSWER_MS;
 	char err[CTL_ERR_MAX], *nl;
 	ssize_t n;
 	int wait;
@@ -158,7 +97,7 @@ srv_answer(struct srv_conn *c, json_int_t id, struct ctl_reply *r)
 		}
 		if (srv_grow(c) != 0)
 			return -1;
-		if ((wait = (int)(deadline - now_ms())) < 0)
+		if ((wait = (int)(deadline - ctl_now_ms())) < 0)
 			wait = 0;
 		if (poll(&pfd, 1, wait) == 0) {
 			fprintf(stderr, "dotsctl: dotsd did not answer in "
