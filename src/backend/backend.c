@@ -27,6 +27,7 @@
 #include <dots/json.h>
 
 #include "backend.h"
+#include "be_scope.h"
 #include "be_util.h"
 
 /* Backend types, as named by the "type" of a mitigator block. */
@@ -215,50 +216,6 @@ be_emit(struct backend *be, const struct be_report *r)
 	}
 	if (be->report != NULL)
 		be->report(be->report_arg, r);
-}
-
-/*
- * The scope as libdots writes it in a mitigation-scope body, as a jansson
- * object.  @return a **new** reference, or NULL with errno set
- */
-static json_t *
-be_scope_json(const struct dots_scope *scope)
-{
-	struct dots_signal *sig;
-	struct dots_scope copy;
-	json_t *doc = NULL, *inner = NULL;
-	char *text = NULL;
-	int ret;
-
-	sig = dots_signal_new(DOTS_SIG_MITIGATION);
-	if (sig == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	/* a shallow copy: the encoder only reads what the arrays point to */
-	copy = *scope;
-	sig->mitigation.scope = &copy;
-	sig->mitigation.n_scope = 1;
-	text = dots_json_encode_signal(sig, 0, &ret);
-	dots_signal_free(sig);
-	if (text == NULL) {
-		errno = ret == DOTS_ENOMEM ? ENOMEM : EINVAL;
-		return NULL;
-	}
-	doc = json_loads(text, 0, NULL);
-	free(text);
-	inner = json_object_get(doc, "ietf-dots-signal-channel:"
-	    "mitigation-scope");
-	inner = json_array_get(json_object_get(inner, "scope"), 0);
-	if (!json_is_object(inner)) {
-		json_decref(doc);
-		errno = doc ? EINVAL : ENOMEM;
-		return NULL;
-	}
-	/* json_object_get borrows: take our own reference before decref */
-	json_incref(inner);
-	json_decref(doc);
-	return inner;
 }
 
 /* json_string(), or null for a NULL string.  **new** reference */

@@ -28,6 +28,7 @@
 
 #include <dots/json.h>
 
+#include "be_scope.h"
 #include "up_proto.h"
 
 static const char *const up_state_names[] = {
@@ -248,12 +249,11 @@ up_msg_clear(struct up_msg *msg)
 char *
 up_scope_json(const struct dots_scope *s, int64_t lifetime)
 {
-	struct dots_signal *sig;
 	struct dots_scope copy;
-	json_t *doc, *inner;
-	char *text, *out = NULL;
-	int ret;
+	json_t *inner;
+	char *out;
 
+	/* only what the upstream may see: targets, sources, lifetime */
 	memset(&copy, 0, sizeof(copy));
 	copy.target = s->target;
 	copy.source_prefix = s->source_prefix;
@@ -264,28 +264,10 @@ up_scope_json(const struct dots_scope *s, int64_t lifetime)
 	copy.n_source_icmp_type_range = s->n_source_icmp_type_range;
 	copy.present = DOTS_SCOPE_LIFETIME;
 	copy.lifetime = lifetime;
-	if ((sig = dots_signal_new(DOTS_SIG_MITIGATION)) == NULL) {
-		errno = ENOMEM;
+	if ((inner = be_scope_json(&copy)) == NULL)
 		return NULL;
-	}
-	/* borrowed arrays: the encoder only reads them */
-	sig->mitigation.scope = &copy;
-	sig->mitigation.n_scope = 1;
-	text = dots_json_encode_signal(sig, 0, &ret);
-	sig->mitigation.scope = NULL;
-	sig->mitigation.n_scope = 0;
-	dots_signal_free(sig);
-	if (text == NULL) {
-		errno = ret == DOTS_ENOMEM ? ENOMEM : EINVAL;
-		return NULL;
-	}
-	doc = json_loads(text, 0, NULL);
-	free(text);
-	inner = json_array_get(json_object_get(json_object_get(doc,
-	    "ietf-dots-signal-channel:mitigation-scope"), "scope"), 0);
-	if (json_is_object(inner))
-		out = json_dumps(inner, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(doc);
+	out = json_dumps(inner, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(inner);
 	if (out == NULL)
 		errno = ENOMEM;
 	return out;
