@@ -198,6 +198,26 @@ const char	*ctl_printable(const char *s, char *buf, size_t len);
  */
 int		 ctl_show(const struct ctl_req *req, struct ctl_reply *r);
 
+/* ctl_opt.c: the options of dotsctl's command lines */
+
+struct ctl_opt {
+	int		 id;		/* the command line's own enum */
+	const char	*name;		/* --name */
+	char		 short_name;	/* -x, or 0 */
+	bool		 arg;		/* takes a value */
+	unsigned	 cmds;		/* bits: the commands that take it */
+};
+
+/**
+ * The option of @p v (@p n of them) that @p arg ("-x", "--name",
+ * "--name=value") names, or NULL; *@p value is what follows '=', or NULL.
+ */
+const struct ctl_opt *ctl_opt_lookup(const struct ctl_opt *v, size_t n,
+		    const char *arg, const char **value);
+/** Whether the first word of @p argv that is no option is @p word. */
+bool		 ctl_argv_word_is(const struct ctl_opt *v, size_t n, int argc,
+		    char *const argv[], const char *word);
+
 /* ctl_line.c: what the conversations with dotscd and dotsd share */
 
 /**

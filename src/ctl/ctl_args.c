@@ -29,13 +29,7 @@ enum opt_id {
 	O_SOURCE_PREFIX, O_SOURCE_PORT, O_ACL, O_PRECONFIGURED
 };
 
-static const struct opt {
-	enum opt_id	 id;
-	const char	*name;
-	char		 short_name;
-	bool		 arg;
-	unsigned	 cmds;		/* C(CTL_CMD_*) that take it */
-} opts[] = {
+static const struct ctl_opt opts[] = {
 	{ O_HELP, "help", 'h', false, GLOBAL },
 	{ O_JSON, "json", 'j', false, GLOBAL },
 	{ O_SOCKET, "socket", 's', true, GLOBAL },
@@ -132,31 +126,11 @@ cmd_lookup(const char *s)
 	return CTL_CMD_NONE;
 }
 
-static const struct opt *
+static const struct ctl_opt *
 opt_lookup(const char *arg, const char **value)
 {
-	const char *eq;
-	size_t i, n;
-
-	*value = NULL;
-	if (arg[1] != '-') {
-		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-			if (arg[1] == opts[i].short_name && arg[1] != '\0' &&
-			    arg[2] == '\0')
-				return &opts[i];
-		return NULL;
-	}
-	arg += 2;
-	eq = strchr(arg, '=');
-	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (strlen(opts[i].name) == n &&
-		    strncmp(arg, opts[i].name, n) == 0) {
-			if (eq != NULL)
-				*value = eq + 1;
-			return &opts[i];
-		}
-	return NULL;
+	return ctl_opt_lookup(opts, sizeof(opts) / sizeof(opts[0]), arg,
+	    value);
 }
 
 static int
@@ -171,7 +145,7 @@ list_add(struct ctl_strlist *l, const char *opt, const char *v, char *err,
 }
 
 static int
-set_opt(struct ctl_req *req, const struct opt *o, const char *v, char *err,
+set_opt(struct ctl_req *req, const struct ctl_opt *o, const char *v, char *err,
     size_t errlen)
 {
 	struct ctl_scope_args *s = &req->scope;
@@ -396,7 +370,7 @@ ctl_args_parse(int argc, char *const argv[], struct ctl_req *req, char *err,
     size_t errlen)
 {
 	const char *pos[MAX_POS], *arg, *v;
-	const struct opt *o;
+	const struct ctl_opt *o;
 	size_t npos = 0;
 	bool dashdash = false;
 	int i;

@@ -25,13 +25,7 @@ enum dc_opt_id {
 #define A(x)		(1u << (x))
 #define ANY		0xffffffffu
 
-static const struct dc_opt {
-	enum dc_opt_id	 id;
-	const char	*name;
-	char		 short_name;
-	bool		 arg;
-	unsigned	 cmds;		/* A(CTL_DC_*) that take it */
-} dc_opts[] = {
+static const struct ctl_opt dc_opts[] = {
 	{ D_HELP, "help", 'h', false, ANY },
 	{ D_JSON, "json", 'j', false, ANY },
 	{ D_URL, "url", 0, true, ANY },
@@ -107,51 +101,16 @@ ctl_dc_cmd_name(enum ctl_dc_cmd cmd)
 	return "dc";
 }
 
-static const struct dc_opt *
+static const struct ctl_opt *
 dc_opt_lookup(const char *arg, const char **value)
 {
-	const char *eq;
-	size_t i, n;
-
-	*value = NULL;
-	if (arg[1] != '-') {
-		for (i = 0; i < NOPTS; i++)
-			if (dc_opts[i].short_name != 0 &&
-			    arg[1] == dc_opts[i].short_name && arg[2] == '\0')
-				return &dc_opts[i];
-		return NULL;
-	}
-	arg += 2;
-	eq = strchr(arg, '=');
-	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-	for (i = 0; i < NOPTS; i++)
-		if (strlen(dc_opts[i].name) == n &&
-		    strncmp(arg, dc_opts[i].name, n) == 0) {
-			if (eq != NULL)
-				*value = eq + 1;
-			return &dc_opts[i];
-		}
-	return NULL;
+	return ctl_opt_lookup(dc_opts, NOPTS, arg, value);
 }
 
 bool
 ctl_dc_argv_is(int argc, char *const argv[])
 {
-	const struct dc_opt *o;
-	const char *v;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1 < argc && strcmp(argv[i + 1], "dc") == 0;
-		if (argv[i][0] != '-' || argv[i][1] == '\0')
-			return strcmp(argv[i], "dc") == 0;
-		/* Skip the value of an option that takes one. */
-		if ((o = dc_opt_lookup(argv[i], &v)) != NULL && o->arg &&
-		    v == NULL)
-			i++;
-	}
-	return false;
+	return ctl_argv_word_is(dc_opts, NOPTS, argc, argv, "dc");
 }
 
 static int
@@ -166,7 +125,7 @@ dc_list_add(struct ctl_strlist *l, const char *opt, const char *v,
 }
 
 static int
-dc_set_opt(struct ctl_dc_req *req, const struct dc_opt *o, const char *v,
+dc_set_opt(struct ctl_dc_req *req, const struct ctl_opt *o, const char *v,
     char *err, size_t errlen)
 {
 	switch (o->id) {
@@ -324,7 +283,7 @@ ctl_dc_args_parse(int argc, char *const argv[], struct ctl_dc_req *req,
     char *err, size_t errlen)
 {
 	const char *pos[MAX_POS], *arg, *v;
-	const struct dc_opt *o;
+	const struct ctl_opt *o;
 	bool dashdash = false, seen_dc = false;
 	size_t npos = 0;
 	int i;

@@ -25,13 +25,7 @@ enum srv_opt_id {
 #define A(x)		(1u << (x))
 #define ANY		0xffffffffu
 
-static const struct srv_opt {
-	enum srv_opt_id	 id;
-	const char	*name;
-	char		 short_name;
-	bool		 arg;
-	unsigned	 cmds;		/* A(CTL_SRV_*) that take it */
-} srv_opts[] = {
+static const struct ctl_opt srv_opts[] = {
 	{ S_HELP, "help", 'h', false, ANY },
 	{ S_JSON, "json", 'j', false, ANY },
 	{ S_SOCKET, "socket", 's', true, ANY },
@@ -88,51 +82,16 @@ ctl_srv_cmd_name(enum ctl_srv_cmd cmd)
 	return "server";
 }
 
-static const struct srv_opt *
+static const struct ctl_opt *
 opt_lookup(const char *arg, const char **value)
 {
-	const char *eq;
-	size_t i, n;
-
-	*value = NULL;
-	if (arg[1] != '-') {
-		for (i = 0; i < NOPTS; i++)
-			if (srv_opts[i].short_name != 0 &&
-			    arg[1] == srv_opts[i].short_name && arg[2] == '\0')
-				return &srv_opts[i];
-		return NULL;
-	}
-	arg += 2;
-	eq = strchr(arg, '=');
-	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
-	for (i = 0; i < NOPTS; i++)
-		if (strlen(srv_opts[i].name) == n &&
-		    strncmp(arg, srv_opts[i].name, n) == 0) {
-			if (eq != NULL)
-				*value = eq + 1;
-			return &srv_opts[i];
-		}
-	return NULL;
+	return ctl_opt_lookup(srv_opts, NOPTS, arg, value);
 }
 
 bool
 ctl_srv_argv_is(int argc, char *const argv[])
 {
-	const struct srv_opt *o;
-	const char *v;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1 < argc && strcmp(argv[i + 1], "server") ==
-			    0;
-		if (argv[i][0] != '-' || argv[i][1] == '\0')
-			return strcmp(argv[i], "server") == 0;
-		if ((o = opt_lookup(argv[i], &v)) != NULL && o->arg &&
-		    v == NULL)
-			i++;
-	}
-	return false;
+	return ctl_argv_word_is(srv_opts, NOPTS, argc, argv, "server");
 }
 
 /* Text for dotsd: 1..@p max bytes, nothing unprintable. */
@@ -175,7 +134,7 @@ parse_id(const char *cmd, const char *s, uint64_t *out, char *err,
 }
 
 static int
-set_opt(struct ctl_srv_req *req, const struct srv_opt *o, const char *v,
+set_opt(struct ctl_srv_req *req, const struct ctl_opt *o, const char *v,
     char *err, size_t errlen)
 {
 	switch (o->id) {
@@ -258,7 +217,7 @@ int
 ctl_srv_args_parse(int argc, char *const argv[], struct ctl_srv_req *req,
     char *err, size_t errlen)
 {
-	const struct srv_opt *o;
+	const struct ctl_opt *o;
 	char *pos[8];
 	const char *v;
 	size_t npos = 0;
