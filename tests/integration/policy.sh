@@ -23,6 +23,9 @@
 #     with Hop-Limit 1 gets 5.08 (RFC 8768; libcoap 4.3.1 answers it
 #     before dotsd, see docs/mitigators.md), without it it goes on;
 #     a "dots" mitigator whose dotscd is not there does not stop dotsd;
+#   - after an approval and a kill -9: the parts are handed over again
+#     under the same ids, the approved mitigation is not held again, the
+#     one never approved is;
 #   - a policy naming an unknown mitigator: dotsd does not start, and says
 #     which.
 #
@@ -89,6 +92,44 @@ for line in open(path, encoding="utf-8"):
         continue
     scope = json.loads(parts[3]).get("scope", {})
     print(action, ",".join(scope.get("target-prefix", [])))
+EOF
+}
+
+# ids NAME ACTION PREFIX: the ids under which mitigator NAME was handed
+# PREFIX, one line each apply or withdraw.
+ids() {
+	python3 - "$T/mitigator.log" "$1" "$2" "$3" <<'EOF'
+import json, sys
+path, name, action, prefix = sys.argv[1:5]
+for line in open(path, encoding="utf-8"):
+    parts = line.rstrip("\n").split(" ", 3)
+    if len(parts) != 4 or parts[1] != name or parts[2] != action:
+        continue
+    m = json.loads(parts[3])
+    if prefix in m.get("scope", {}).get("target-prefix", []):
+        print(m["id"])
+EOF
+}
+
+# adm approve|reject ID: through dotsd's control socket; true if done.
+adm() {
+	python3 - "$T/dotsd.sock" "$1" "$2" <<'EOF'
+import json, socket, sys
+path, cmd, mid = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(path)
+req = {"id": 1, "cmd": cmd, "mitigation": int(mid)}
+if cmd == "reject":
+    req["why"] = "test"
+s.sendall((json.dumps(req) + "\n").encode())
+buf = b""
+while b"\n" not in buf:
+    d = s.recv(65536)
+    if not d:
+        break
+    buf += d
+sys.exit(0 if json.loads(buf.split(b"\n")[0]).get("ok") else 1)
 EOF
 }
 
@@ -183,6 +224,31 @@ get_mit 2
 expect_code 4.04 "nothing was made"
 put_json 3 "$(mit_json 203.0.113.6/32 3600)"
 expect_code 2.01 "the same without Hop-Limit (held)"
+
+log "== approved, then a restart: re-applied under the same ids, not held"
+put_json 4 "$(mit_json 203.0.113.7/32 3600)"
+expect_code 2.01 "PUT mid 4 of client2 (held)"
+check "held" wait_until 5 grep -q "client client2 (mid 4) awaits" \
+    "$T/dotsd.log"
+ID4=$(sed -n 's/.*mitigation \([0-9]*\) of client client2 (mid 4) awaits.*/\1/p' \
+    "$T/dotsd.log" | head -n 1)
+check "approved through the control socket" adm approve "$ID4"
+check "the scrubber got it once approved" wait_until 5 eval \
+    '[ "$(ids scrubber apply 203.0.113.7/32 | wc -l)" -eq 1 ]'
+check "mid 4 mitigated" wait_until 5 status_is 4 \
+    attack-successfully-mitigated
+kill_dotsd
+start_dotsd
+check "mid 4 applied again, under the same id" wait_until 10 eval \
+    '[ "$(ids scrubber apply 203.0.113.7/32 | sort -u | wc -l)$(ids scrubber apply 203.0.113.7/32 | wc -l)" = 12 ]'
+check "mid 4 not held again" test "$(grep -c "client client2 (mid 4) awaits" \
+    "$T/dotsd.log")" -eq 1
+check "mid 3, never approved, held again" wait_until 5 eval \
+    '[ "$(grep -c "client client2 (mid 3) awaits" "$T/dotsd.log")" -eq 2 ]'
+check "and still not applied" test -z "$(ids scrubber apply 203.0.113.6/32)"
+check "client1's reflection part applied again under the same id" \
+    wait_until 10 eval '[ "$(ids transit-a apply 198.51.100.7/32 |
+    sort -u | wc -l)$(ids transit-a apply 198.51.100.7/32 | wc -l)" = 12 ]'
 stop_dotsd
 
 log "== a policy naming an unknown mitigator"
