@@ -209,7 +209,8 @@ cmd_mitigations(struct dotsd *d, const struct adm_req *r,
 	if (mit_foreach(d->engine, collect_one, &c) != 0 ||
 	    (list = json_array()) == NULL)
 		goto nomem;
-	qsort(c.v, c.n, sizeof(*c.v), by_id);
+	if (c.n > 1)	/* qsort() wants an array, even of none */
+		qsort(c.v, c.n, sizeof(*c.v), by_id);
 	for (i = 0; i < c.n && i < ADM_PAGE; i++)
 		if (json_array_append_new(list, mitigation_json(c.v[i], now)) !=
 		    0) {
