@@ -15,8 +15,6 @@
  */
 #define _GNU_SOURCE
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +25,7 @@
 
 #include "clientd.h"
 #include "log.h"
+#include "unix_listen.h"
 
 #define OUT_MAX		(4 * 1024 * 1024)
 
@@ -54,34 +53,10 @@ struct ctl_conn {
 int
 ctl_listen(struct dotscd *d, char *err, size_t errlen)
 {
-	const char *path = d->conf->control_socket;
-	struct sockaddr_un sun;
-	int fd;
+	int fd = unix_listen(d->conf->control_socket, err, errlen);
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "%s: path too long for a socket", path);
+	if (fd == -1)
 		return -1;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	/* a socket left by a daemon that died */
-	if (unlink(path) == -1 && errno != ENOENT) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
 	d->listen_fd = fd;
 	return 0;
 }
