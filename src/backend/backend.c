@@ -28,6 +28,7 @@
 
 #include "backend.h"
 #include "be_scope.h"
+#include "policy/be_policy.h"
 #include "be_util.h"
 
 /* Backend types, as named by the "type" of a mitigator block. */
@@ -355,4 +356,15 @@ be_rq_clear(struct be_rq *q)
 {
 	free(q->v);
 	memset(q, 0, sizeof(*q));
+}
+
+int
+be_check_settings(const char *type, const struct be_setting *settings,
+    size_t n, int (*kind_of)(const void *arg, const char *name),
+    const void *arg, char *err, size_t errlen)
+{
+	if (type != NULL && strcmp(type, be_policy_ops.name) == 0)
+		return be_policy_check(settings, n, kind_of, arg, err,
+		    errlen);
+	return 0;
 }

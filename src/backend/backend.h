@@ -186,6 +186,16 @@ void			 be_free(struct backend *be);
 void			 be_emit(struct backend *be, const struct be_report *r);
 
 /**
+ * For dotsd -n: the settings of a mitigator of type @p type checked
+ * without making it; @p kind_of says what a name is (0 a mitigator, 1 a
+ * policy, -1 none).  Only a policy's names are checked today.
+ * @return 0, or -EINVAL with a sentence in @p err
+ */
+int			 be_check_settings(const char *type,
+			    const struct be_setting *settings, size_t n,
+			    int (*kind_of)(const void *arg, const char *name),
+			    const void *arg, char *err, size_t errlen);
+/**
  * The mitigation as one line of JSON for external tools (exec backend,
  * logs): id, cuid, client, then mid, lifetime and scope for a mitigation
  * request, or acl (the object itself) for an ACL; format in

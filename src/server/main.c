@@ -110,6 +110,54 @@ make_backends(struct daemon *dm, char *err, size_t errlen)
 	return 0;
 }
 
+/* For check_mitigators(): 0 a mitigator, 1 a policy, -1 none. */
+static int
+conf_kind_of(const void *arg, const char *name)
+{
+	const struct conf *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->n_mitigator; i++)
+		if (strcmp(c->mitigator[i].name, name) == 0)
+			return c->mitigator[i].type == CONF_MIT_POLICY;
+	return -1;
+}
+
+/*
+ * What -n can check of the mitigators without making them (which would
+ * open their files): the names a policy uses.
+ */
+static int
+check_mitigators(const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_mitigator *cm;
+	struct be_setting *bs;
+	char why[256];
+	size_t i, k;
+	int ret;
+
+	for (i = 0; i < c->n_mitigator; i++) {
+		cm = &c->mitigator[i];
+		if ((bs = calloc(cm->n_setting + 1, sizeof(*bs))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		for (k = 0; k < cm->n_setting; k++) {
+			bs[k].key = cm->setting[k].key;
+			bs[k].value = cm->setting[k].value;
+		}
+		ret = be_check_settings(conf_mitigator_types[cm->type], bs,
+		    cm->n_setting, conf_kind_of, c, why, sizeof(why));
+		free(bs);
+		if (ret != 0) {
+			snprintf(err, errlen, "mitigator \"%.60s\": %.180s",
+			    cm->name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static struct backend *
 find_backend(void *arg, const char *name)
 {
@@ -394,6 +442,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		if (check_mitigators(dm.conf, err, sizeof(err)) != 0) {
+			fprintf(stderr, "dotsd: %s\n", err);
+			conf_free(dm.conf);
+			return 1;
+		}
 		if (verbose)
 			conf_print(stdout, dm.conf);
 		else

@@ -254,6 +254,12 @@ stop_dotsd
 log "== a policy naming an unknown mitigator"
 sed -i 's/use "broken scrubber"/use "broken nosuch"/' "$T/dotsd.conf.in"
 sed "s/@PORT@/$DOTSD_PORT/" "$T/dotsd.conf.in" >"$T/bad.conf"
+if "$DOTSD" -n -f "$T/bad.conf" >"$T/bad.out" 2>&1; then
+	fail "dotsd -n passed an unknown mitigator in a policy"
+else
+	check "dotsd -n says which" grep -q 'no mitigator "nosuch"' \
+	    "$T/bad.out"
+fi
 if "$DOTSD" -d -f "$T/bad.conf" >"$T/bad.out" 2>&1; then
 	fail "dotsd started with an unknown mitigator in a policy"
 else

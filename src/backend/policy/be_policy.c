@@ -36,6 +36,7 @@
 
 #include "../backend.h"
 #include "../be_util.h"
+#include "be_policy.h"
 #include "log.h"
 #include "pol_plan.h"
 
@@ -844,6 +845,55 @@ pol_free(struct backend *be)
 	free(p->hook);
 	free(p);
 	be->priv = NULL;
+}
+
+/* Every name of @p ch is another mitigator, which is no policy. */
+static int
+check_chain(const struct pol_chain *ch,
+    int (*kind_of)(const void *, const char *), const void *arg, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		switch (kind_of(arg, ch->name[i])) {
+		case -1:
+			be_errf(err, errlen, "no mitigator \"%s\"",
+			    ch->name[i]);
+			return -EINVAL;
+		case 1:
+			be_errf(err, errlen, "mitigator \"%s\" is a policy "
+			    "itself: policies do not nest", ch->name[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int
+be_policy_check(const struct be_setting *settings, size_t n,
+    int (*kind_of)(const void *arg, const char *name), const void *arg,
+    char *err, size_t errlen)
+{
+	struct pol_conf c = { 0 };
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && ret == 0; i++)
+		ret = pol_conf_setting(&c, settings[i].key, settings[i].value,
+		    err, errlen);
+	if (ret == 0)
+		ret = pol_conf_check(&c, err, errlen);
+	if (ret == 0)
+		ret = check_chain(&c.use, kind_of, arg, err, errlen);
+	if (ret == 0)
+		ret = check_chain(&c.reflection, kind_of, arg, err, errlen);
+	if (ret == 0)
+		ret = check_chain(&c.escalate, kind_of, arg, err, errlen);
+	for (i = 0; i < c.nroute && ret == 0; i++)
+		ret = check_chain(&c.route[i].chain, kind_of, arg, err,
+		    errlen);
+	pol_conf_free(&c);
+	return ret;
 }
 
 const struct be_ops be_policy_ops = {
