@@ -363,6 +363,42 @@ copy_conf(struct offload *o, const struct cconf_offload *c,
 	return fail ? -1 : 0;
 }
 
+/*
+ * A request this offload made before dotscd restarted (its origin, still
+ * pending or active) is taken back, so that a calm report withdraws it
+ * instead of leaving it in force until its lifetime ends.  Of several,
+ * the newest is kept and the others are withdrawn.
+ */
+static void
+adopt(struct offload *o)
+{
+	struct mit *m, *keep = NULL;
+	char why[160];
+
+	for (m = o->d->mits; m != NULL; m = m->next)
+		if ((m->state == MIT_PENDING || m->state == MIT_ACTIVE) &&
+		    strcmp(m->origin, o->origin) == 0 &&
+		    (keep == NULL || m->created > keep->created))
+			keep = m;
+	if (keep == NULL)
+		return;
+	for (m = o->d->mits; m != NULL; m = m->next)
+		if (m != keep && (m->state == MIT_PENDING ||
+		    m->state == MIT_ACTIVE) && strcmp(m->origin, o->origin) == 0)
+			withdraw_mid(o, m->s->cf->name, m->mid);
+	o->has_mid = true;
+	o->mid = keep->mid;
+	snprintf(o->mid_server, sizeof(o->mid_server), "%s",
+	    keep->s->cf->name);
+	o->scope_sent = json_incref(keep->scope);
+	o->sent_at = keep->updated;
+	o->hyst.active = true;	/* offloaded: a calm report withdraws it */
+	snprintf(why, sizeof(why), "mid %u of server %s, made before dotscd "
+	    "restarted, is this offload's again", o->mid, o->mid_server);
+	log_info("offload %s: %s", o->name, why);
+	offload_record(o, "adopt", "", why);
+}
+
 struct offload *
 offload_new(struct dotscd *d, const struct cconf_offload *c)
 {
@@ -400,6 +436,7 @@ offload_new(struct dotscd *d, const struct cconf_offload *c)
 	};
 	offload_hyst_init(&o->hyst, c->start_pct * 100, c->stop_pct * 100,
 	    c->hold);
+	adopt(o);
 	log_info("offload %s: %s link to %s, start at %u%%, stop below %u%% "
 	    "for %u s, reports from the control socket%s%s", o->name,
 	    c->link == CCONF_LINK_IN_BAND ? "in-band" : "out-of-band",

@@ -9,6 +9,8 @@
 #
 #   in-band, non-reflection	mitigation with destination and ports
 #   in-band, few reflectors	mitigation with RFC 9066 source-prefix
+#   in-band, restart		a request made before dotscd restarted is
+#				the offload's again: a low report withdraws it
 #   in-band, report-file	the same, read from a file
 #   out-of-band			data-channel ACL (dotsctl dc), in force
 #				at dotsd, then deleted
@@ -161,6 +163,26 @@ assert b == ["signal-dst", "signal-dst", "signal-source-prefix",
              "signal-source-port"], b' "$ANS"
 report "$LOW"
 check "dotsd withdrew it" wait_until 10 withdrawn "$MID4"
+stop_dotscd
+
+log "== a restart while offloaded: the request is the offload's again"
+offload_conf in-band
+start_dotscd
+check "session up within 10 s" wait_until 10 server_up
+report '{"utilization":{"percent":90},"flows":[{"dst":"192.0.2.5","dst-port":443,"protocol":"tcp"}]}'
+ctl '{"cmd":"dms-status"}'
+MIDR=$(ans result.mid)
+check "offloaded (mid $MIDR)" wait_until 10 applied "$MIDR"
+stop_dotscd
+start_dotscd
+check "session up again" wait_until 10 server_up
+check "the restart takes the request back" grep -q \
+    "mid $MIDR of server up, made before dotscd restarted" "$T/dotscd.log"
+ctl '{"cmd":"dms-status"}'
+expect_ans result.state offloaded "offloaded after the restart"
+expect_ans result.mid "$MIDR" "with the same mid"
+report "$LOW"
+check "a low report withdraws it" wait_until 10 withdrawn "$MIDR"
 stop_dotscd
 
 log "== in-band, report-file"
