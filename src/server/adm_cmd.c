@@ -20,13 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <dots/json.h>
-
 #include "adm.h"
+#include "be_scope.h"
 #include "dotsd.h"
 #include "log.h"
 
-#define MS_NAME		"ietf-dots-signal-channel:mitigation-scope"
 #define HELD_MAX	256	/* held mitigations listed per mitigator */
 
 /* What `mitigations` collects before sorting. */
@@ -77,22 +75,8 @@ put(json_t *o, const char *k, json_t *v)
 static json_t *
 scope_json(const struct dots_signal *msg)
 {
-	json_t *root, *scope;
-	char *text;
-	int err;
+	json_t *scope = be_scope_json(&msg->mitigation.scope[0]);
 
-	if ((text = dots_json_encode_signal(msg, 0, &err)) == NULL)
-		return NULL;
-	root = json_loads(text, 0, NULL);
-	free(text);
-	scope = json_array_get(json_object_get(json_object_get(root, MS_NAME),
-	    "scope"), 0);
-	if (!json_is_object(scope)) {
-		json_decref(root);
-		return NULL;
-	}
-	json_incref(scope);
-	json_decref(root);
 	json_object_del(scope, "mid");
 	json_object_del(scope, "lifetime");
 	json_object_del(scope, "trigger-mitigation");
