@@ -2870,7 +2870,8 @@ test_hop_limit_handed_on(void **state)
 }
 
 /* Hop-Limit 1 is not relayed: 5.08 with this server's name, nothing
- * kept; a mitigator that does not relay takes it. */
+ * kept, also by a mitigator that hands over to a relaying one; a
+ * mitigator that does not relay takes it. */
 static void
 test_hop_limit_reached(void **state)
 {
@@ -2884,7 +2885,13 @@ test_hop_limit_reached(void **state)
 	assert_int_equal(mit_count(f->e, &f->alpha), 0);
 	assert_null(mit_find(f->e, CUID_A, 1));
 	assert_int_equal(f->nchanges, 0);
+	/* one that hands over to a relaying one (policy) counts as relaying */
 	f->be.ops = &fake_ops;
+	f->be.relays = true;
+	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 508,
+	    "gw.example");
+	assert_int_equal(f->fake.napply, 0);
+	f->be.relays = false;
 	expect_code(put(f, 1, 0, TP("203.0.113.0/26") "," LT(3600)), 201,
 	    NULL);
 	assert_int_equal(f->fake.napply, 1);
