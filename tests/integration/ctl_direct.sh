@@ -51,7 +51,9 @@ expect_rc() {
 
 # expect_out REGEX [WHAT]: a line of OUT matches REGEX (grep -E).
 expect_out() {
-	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then
+	# a here-string: with pipefail, grep -q leaving early could fail
+	# the pipe (SIGPIPE) although it matched
+	if grep -Eq -- "$1" <<<"$OUT"; then
 		pass "${2:-output} matches /$1/"
 	else
 		fail "${2:-output} should match /$1/: $OUT"
@@ -59,7 +61,7 @@ expect_out() {
 }
 
 expect_err() {
-	if printf '%s\n' "$ERR" | grep -Eq -- "$1"; then
+	if grep -Eq -- "$1" <<<"$ERR"; then
 		pass "stderr matches /$1/"
 	else
 		fail "stderr should match /$1/: $ERR"
